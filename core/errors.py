@@ -1,0 +1,151 @@
+"""One exception tree for everything `core` raises.
+
+Every error carries a stable ``code`` (a short snake_case string) that the CLI prints
+and that callers may match on. Messages are for people and never contain secrets.
+
+    TesseraError
+    ├── InvalidInput            bad bytes, strings or arguments from outside
+    ├── CryptoError             a primitive could not run (wrong key for the job, ...)
+    ├── VerificationError       something did not verify; ``code`` from VERIFICATION_CODES
+    ├── ResolutionError         a DID (or other key source) could not be resolved
+    ├── VaultError
+    │   ├── VaultLocked
+    │   ├── WrongPassphrase
+    │   └── UnsupportedVersion
+    └── UserCancelled
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+#: The closed set of verification failure codes (the verifier API contract).
+VERIFICATION_CODES: frozenset[str] = frozenset(
+    {
+        "malformed",
+        "unsupported_alg",
+        "bad_signature",
+        "untrusted_issuer",
+        "unresolvable_key",
+        "expired",
+        "not_yet_valid",
+        "revoked",
+        "suspended",
+        "status_unavailable",
+        "disclosure_invalid",
+        "disclosure_duplicate",
+        "kb_missing",
+        "kb_invalid",
+        "nonce_mismatch",
+        "audience_mismatch",
+        "sd_hash_mismatch",
+        "kb_stale",
+        "transaction_data_mismatch",
+    }
+)
+
+#: Stable codes for bad input, by what was bad.
+INVALID_INPUT_CODES: frozenset[str] = frozenset(
+    {
+        "invalid_input",
+        "malformed_base64url",
+        "malformed_multibase",
+        "unsupported_multicodec",
+        "malformed_json",
+        "input_too_large",
+        "invalid_jwk",
+        "unsupported_key_type",
+        "invalid_key",
+        "invalid_did",
+        "unsupported_did_method",
+        "invalid_did_url",
+    }
+)
+
+RESOLUTION_CODES: frozenset[str] = frozenset(
+    {"did_not_found", "resolution_failed", "invalid_did_document", "key_not_found"}
+)
+
+
+class TesseraError(Exception):
+    """Base of every error `core` raises on purpose.
+
+    ``code`` is stable; ``str(error)`` is a short human sentence.
+    """
+
+    default_code: ClassVar[str] = "error"
+    allowed_codes: ClassVar[frozenset[str] | None] = None
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        chosen = code or self.default_code
+        if self.allowed_codes is not None and chosen not in self.allowed_codes:
+            raise ValueError(f"{type(self).__name__} has no code {chosen!r}")
+        self.code: str = chosen
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+
+class InvalidInput(TesseraError):
+    """Input from outside (a file, a string, an argument) is not acceptable."""
+
+    default_code = "invalid_input"
+    allowed_codes = INVALID_INPUT_CODES
+
+
+class CryptoError(TesseraError):
+    """A cryptographic operation could not be carried out (for example a key/alg mismatch)."""
+
+    default_code = "crypto_error"
+    allowed_codes = frozenset({"crypto_error", "key_alg_mismatch", "unsupported_alg"})
+
+
+class VerificationError(TesseraError):
+    """Something presented to us did not verify. ``code`` is one of VERIFICATION_CODES."""
+
+    allowed_codes = VERIFICATION_CODES
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, code=code)
+
+
+class ResolutionError(TesseraError):
+    """A DID or key reference could not be resolved to a key."""
+
+    default_code = "resolution_failed"
+    allowed_codes = RESOLUTION_CODES
+
+
+class VaultError(TesseraError):
+    """The vault could not do what was asked."""
+
+    default_code = "vault_error"
+
+
+class VaultLocked(VaultError):
+    """The vault must be unlocked first."""
+
+    default_code = "vault_locked"
+
+
+class WrongPassphrase(VaultError):
+    """The passphrase does not open this vault."""
+
+    default_code = "wrong_passphrase"
+
+
+class UnsupportedVersion(VaultError):
+    """The vault or backup was written by a newer (or unknown) format version."""
+
+    default_code = "unsupported_version"
+
+
+class UserCancelled(TesseraError):
+    """The person stopped the operation."""
+
+    default_code = "cancelled"

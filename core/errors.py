@@ -10,8 +10,11 @@ and that callers may match on. Messages are for people and never contain secrets
     ├── ResolutionError         a DID (or other key source) could not be resolved
     ├── VaultError
     │   ├── VaultLocked
+    │   ├── VaultBusy           another process has the vault open
     │   ├── WrongPassphrase
-    │   └── UnsupportedVersion
+    │   ├── UnsupportedVersion
+    │   ├── RecordNotFound
+    │   └── RecordDamaged       one record failed authentication (names it)
     └── UserCancelled
 """
 
@@ -131,6 +134,29 @@ class VaultLocked(VaultError):
     """The vault must be unlocked first."""
 
     default_code = "vault_locked"
+
+
+class VaultBusy(VaultError):
+    """Another process has this vault open."""
+
+    default_code = "vault_busy"
+
+
+class RecordNotFound(VaultError):
+    """No record with that kind and id."""
+
+    default_code = "not_found"
+
+
+class RecordDamaged(VaultError):
+    """A stored record failed authentication: changed on disk, truncated or moved."""
+
+    default_code = "record_damaged"
+
+    def __init__(self, message: str, *, record_id: str, kind: str) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+        self.kind = kind
 
 
 class WrongPassphrase(VaultError):

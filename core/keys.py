@@ -313,20 +313,48 @@ def parse_hardened_path(path: str) -> list[int]:
     return [step + HARDENED for step in steps]
 
 
-def slip10_ed25519(seed: bytes, path: Sequence[int] | str) -> tuple[bytes, bytes]:
-    """SLIP-0010 Ed25519 derivation: return (private key seed, chain code) at ``path``.
+_SLIP10_CURVES: Final[dict[str, bytes]] = {
+    "ed25519": b"ed25519 seed",
+    "nist256p1": b"Nist256p1 seed",
+}
 
+
+def slip10_derive(curve: str, seed: bytes, path: Sequence[int] | str) -> tuple[bytes, bytes]:
+    """SLIP-0010 private derivation on ``curve`` ("ed25519" or "nist256p1").
+
+    Returns (private key, chain code) at the hardened ``path``. For nist256p1 an
+    intermediate value outside [1, n-1] is retried as SLIP-0010 prescribes.
     Raises InvalidInput for a seed outside 16..64 bytes or a non-hardened index.
     """
+    if curve not in _SLIP10_CURVES:
+        raise InvalidInput(f"unknown SLIP-0010 curve {curve!r}")
     if not 16 <= len(seed) <= 64:
         raise InvalidInput("a SLIP-0010 seed is 16 to 64 bytes")
     indexes = parse_hardened_path(path) if isinstance(path, str) else list(path)
-    digest = hmac.new(b"ed25519 seed", seed, hashlib.sha512).digest()
+    weierstrass = curve == "nist256p1"
+    digest = hmac.new(_SLIP10_CURVES[curve], seed, hashlib.sha512).digest()
+    while weierstrass and not 0 < int.from_bytes(digest[:32], "big") < _P256_ORDER:
+        digest = hmac.new(_SLIP10_CURVES[curve], digest, hashlib.sha512).digest()
     key, chain = digest[:32], digest[32:]
     for index in indexes:
         if not HARDENED <= index <= 0xFFFFFFFF:
-            raise InvalidInput("Ed25519 derivation allows hardened indexes only")
+            raise InvalidInput("SLIP-0010 derivation here allows hardened indexes only")
         data = b"\x00" + key + index.to_bytes(4, "big")
-        digest = hmac.new(chain, data, hashlib.sha512).digest()
-        key, chain = digest[:32], digest[32:]
+        while True:
+            digest = hmac.new(chain, data, hashlib.sha512).digest()
+            if not weierstrass:
+                child = digest[:32]
+                break
+            tweak = int.from_bytes(digest[:32], "big")
+            value = (tweak + int.from_bytes(key, "big")) % _P256_ORDER
+            if tweak < _P256_ORDER and value != 0:
+                child = value.to_bytes(32, "big")
+                break
+            data = b"\x01" + digest[32:] + index.to_bytes(4, "big")
+        key, chain = child, digest[32:]
     return key, chain
+
+
+def slip10_ed25519(seed: bytes, path: Sequence[int] | str) -> tuple[bytes, bytes]:
+    """SLIP-0010 Ed25519 derivation; see :func:`slip10_derive`."""
+    return slip10_derive("ed25519", seed, path)

@@ -24,6 +24,7 @@ from core.keys import (
     jwk_thumbprint,
     private_key_from_jwk,
     public_key_from_jwk,
+    slip10_derive,
     slip10_ed25519,
 )
 from tests.conftest import load_vector
@@ -134,3 +135,18 @@ def test_slip10_ed25519_vector_1(row: dict[str, str]) -> None:
     assert chain.hex() == row["chain_code_hex"]
     public = Ed25519PrivateKey(key).public_key.raw
     assert "00" + public.hex() == row["public_key_hex"]
+
+
+# SLIP-0010 "Test vector 1 for nist256p1" (satoshilabs/slips slip-0010.md), chain m and m/0H.
+NIST256P1_VECTOR_1 = [
+    ("m", "beeb672fe4621673f722f38529c07392fecaa61015c80c34f29ce8b41b3cb6ea",
+     "612091aaa12e22dd2abef664f8a01a82cae99ad7441b7ef8110424915c268bc2"),
+    ("m/0'", "3460cea53e6a6bb5fb391eeef3237ffd8724bf0a40e94943c98b83825342ee11",
+     "6939694369114c67917a182c59ddb8cafc3004e63ca5d3b84403ba8613debc0c"),
+]
+
+
+@pytest.mark.parametrize(("path", "chain_hex", "key_hex"), NIST256P1_VECTOR_1)
+def test_slip10_nist256p1_vector_1(path: str, chain_hex: str, key_hex: str) -> None:
+    key, chain = slip10_derive("nist256p1", bytes.fromhex(SLIP10["seed_hex"]), path)
+    assert (key.hex(), chain.hex()) == (key_hex, chain_hex)

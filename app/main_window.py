@@ -1,0 +1,162 @@
+"""The main window: a navigation rail on the left, the current page on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import APP_NAME, AppContext
+from app.resources import app_icon, nav_icon
+from app.views.activity import ActivityPage
+from app.views.credentials import CredentialsPage
+from app.views.identities import IdentitiesPage
+from app.views.page import Page
+from app.views.settings import SettingsPage
+from app.views.typography import SMALL_SCALE, muted_text, scaled_font
+
+MINIMUM_SIZE = QSize(960, 640)
+DEFAULT_SIZE = QSize(1120, 720)
+RAIL_WIDTH = 224
+NAV_ICON_SIZE = 20
+NAV_ROW_PADDING = 22  # vertical room around the text of a navigation row
+STATUS_TIMEOUT_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """The application window. ``pages`` maps each page's ``page_name`` to the page."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(DEFAULT_SIZE)
+
+        page_list: list[Page] = [
+            CredentialsPage(),
+            IdentitiesPage(),
+            ActivityPage(),
+            SettingsPage(context),
+        ]
+        self.pages: dict[str, Page] = {page.page_name: page for page in page_list}
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        self.stack.setAccessibleName("Pages")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navList")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setIconSize(QSize(NAV_ICON_SIZE, NAV_ICON_SIZE))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        for number, page in enumerate(page_list, start=1):
+            self.stack.addWidget(page)
+            shortcut = QKeySequence(f"Ctrl+{number}")
+            item = QListWidgetItem(
+                nav_icon(page.icon_name, self.palette(), NAV_ICON_SIZE), page.title
+            )
+            item.setToolTip(
+                f"{page.title} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.page_name)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() + NAV_ROW_PADDING))
+            self.nav.addItem(item)
+            QShortcut(shortcut, self, lambda row=number - 1: self.nav.setCurrentRow(row))
+            page.action_requested.connect(self._report_unavailable)
+            page.status_message.connect(self.show_message)
+
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_rail())
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.statusBar().setSizeGripEnabled(False)
+        self.setTabOrder(self.nav, self.stack)
+
+    def _build_rail(self) -> QFrame:
+        """The left rail: app name, the page list, and the version at the bottom."""
+        rail = QFrame()
+        rail.setObjectName("navRail")
+        rail.setFixedWidth(RAIL_WIDTH)
+
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(QSize(28, 28)))
+        logo.setAccessibleName("")
+        name = QLabel(APP_NAME)
+        name.setObjectName("brandName")
+        name.setFont(scaled_font(self.font(), 1.25, QFont.Weight.DemiBold))
+        brand = QHBoxLayout()
+        brand.setContentsMargins(8, 0, 0, 0)
+        brand.setSpacing(10)
+        brand.addWidget(logo)
+        brand.addWidget(name, 1)
+
+        version = QLabel(f"Version {self.context.version}")
+        version.setObjectName("railVersion")
+        version.setFont(scaled_font(self.font(), SMALL_SCALE))
+        version_palette = version.palette()
+        version_palette.setColor(version.foregroundRole(), muted_text(self.palette()))
+        version.setPalette(version_palette)
+
+        layout = QVBoxLayout(rail)
+        layout.setContentsMargins(12, 20, 12, 14)
+        layout.setSpacing(0)
+        layout.addLayout(brand)
+        layout.addSpacing(20)
+        layout.addWidget(self.nav, 1)
+        layout.addWidget(version)
+        version.setContentsMargins(8, 0, 0, 0)
+        return rail
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-tint the navigation icons when the system palette changes (theme switch)."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._tint_nav_icons()
+        super().changeEvent(event)
+
+    def _tint_nav_icons(self) -> None:
+        if not hasattr(self, "nav"):  # palette events can arrive while __init__ runs
+            return
+        for row, page in enumerate(self.pages.values()):
+            item = self.nav.item(row)
+            if item is not None:
+                item.setIcon(nav_icon(page.icon_name, self.palette(), NAV_ICON_SIZE))
+
+    def current_page(self) -> Page:
+        """The page on screen."""
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def show_page(self, name: str) -> None:
+        """Switch to the page with ``page_name == name``. Raises KeyError for an unknown name."""
+        page = self.pages[name]
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+
+    def show_message(self, text: str) -> None:
+        """Show a short sentence in the status bar for a few seconds."""
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    def _report_unavailable(self, action: str) -> None:
+        """Say plainly that an action the user chose is not in this build yet."""
+        self.show_message(f"{action}: not available in this build yet.")

@@ -7,6 +7,7 @@ and that callers may match on. Messages are for people and never contain secrets
     ├── InvalidInput            bad bytes, strings or arguments from outside
     ├── CryptoError             a primitive could not run (wrong key for the job, ...)
     ├── VerificationError       something did not verify; ``code`` from VERIFICATION_CODES
+    │   └── LedgerBroken        an activity log failed its checks (names the first bad entry)
     ├── ResolutionError         a DID (or other key source) could not be resolved
     ├── VaultError
     │   ├── VaultLocked
@@ -14,7 +15,8 @@ and that callers may match on. Messages are for people and never contain secrets
     │   ├── WrongPassphrase
     │   ├── UnsupportedVersion
     │   ├── RecordNotFound
-    │   └── RecordDamaged       one record failed authentication (names it)
+    │   ├── RecordDamaged       one record failed authentication (names it)
+    │   └── BackupInvalid       a backup file is not one, or was damaged, truncated or changed
     └── UserCancelled
 """
 
@@ -62,6 +64,7 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "invalid_did",
         "unsupported_did_method",
         "invalid_did_url",
+        "invalid_recovery_phrase",
     }
 )
 
@@ -117,6 +120,18 @@ class VerificationError(TesseraError):
         super().__init__(message, code=code)
 
 
+class LedgerBroken(VerificationError):
+    """An activity log failed verification; ``seq`` is the first bad entry.
+
+    ``code`` is ``malformed`` (bad structure, a gap or repeat in the numbering, a broken
+    hash link, a truncated log) or ``bad_signature`` (a signature, or the signer, is wrong).
+    """
+
+    def __init__(self, code: str, message: str, *, seq: int) -> None:
+        super().__init__(code, message)
+        self.seq = seq
+
+
 class ResolutionError(TesseraError):
     """A DID or key reference could not be resolved to a key."""
 
@@ -157,6 +172,12 @@ class RecordDamaged(VaultError):
         super().__init__(message)
         self.record_id = record_id
         self.kind = kind
+
+
+class BackupInvalid(VaultError):
+    """A backup file is not a Tessera backup, or was damaged, truncated or changed."""
+
+    default_code = "backup_invalid"
 
 
 class WrongPassphrase(VaultError):

@@ -4,7 +4,9 @@ Format (schema version in ``PRAGMA user_version``):
 
 - ``header(name, value)``: JSON values. ``vault_id`` (random), ``kdf`` (Argon2id
   parameters), ``salt``, ``wrapped_key`` (the random 32-byte data key sealed with
-  XChaCha20-Poly1305 under the Argon2id key, associated data ``vault_id``), ``created_at``.
+  XChaCha20-Poly1305 under the Argon2id key, associated data ``vault_id``), ``created_at``,
+  ``key_check`` (an empty message sealed under the data key, so a key from the OS keyring
+  can be checked even when there are no records; vaults without it check a record).
 - ``records(kind, id, created_at, updated_at, sealed)``: ``sealed`` is the record's
   content sealed under the data key with associated data ``vault_id‖kind‖id``, so a
   record cannot be altered, swapped with another or moved to another vault unnoticed.
@@ -42,6 +44,7 @@ from core.vault.kdf import SALT_BYTES, KdfParams, derive_key
 DB_NAME = "vault.sqlite3"
 LOCK_NAME = "vault.lock"
 SCHEMA_VERSION = 1
+_WRAPPED_KEY_BYTES = aead.NONCE_BYTES + aead.KEY_BYTES + 16
 
 
 def _migrate_0_to_1(db: sqlite3.Connection) -> None:
@@ -79,6 +82,15 @@ class DamagedRecord:
     id: str
 
 
+def _key_check_ad(vault_id: str) -> bytes:
+    return "\x00".join(("tessera-key-check", vault_id)).encode("utf-8")
+
+
+def _lenient_text(data: bytes) -> str:
+    # A flipped bit in a stored name must damage that record, not every query over it.
+    return data.decode("utf-8", "replace")
+
+
 def _record_ad(vault_id: str, kind: str, record_id: str) -> bytes:
     return "\x00".join(("tessera-record", vault_id, kind, record_id)).encode("utf-8")
 
@@ -102,7 +114,10 @@ class Vault:
         self._clock = clock
         self._data_key: bytes | None = None
         self._tx_depth = 0
-        self.vault_id: str = self._header("vault_id")
+        vault_id = self._header("vault_id")
+        if not isinstance(vault_id, str) or not vault_id:
+            raise VaultError("the vault header's 'vault_id' is damaged", code="damaged")
+        self.vault_id: str = vault_id
 
     # --- opening and closing ---------------------------------------------------------
 
@@ -129,10 +144,11 @@ class Vault:
         if cls.exists(directory):
             raise VaultError(f"a vault already exists in {directory}", code="vault_exists")
         clock = clock or SystemClock()
-        lock, db = cls._connect(directory)
         data_key = aead.new_key()
         vault_id = secrets.token_hex(16)
         salt = secrets.token_bytes(SALT_BYTES)
+        # The slow KDF runs (and a bad passphrase is refused) before the file exists, so
+        # neither leaves a vault file without a header behind.
         kek = derive_key(passphrase, salt, kdf)
         header = {
             "vault_id": vault_id,
@@ -140,14 +156,27 @@ class Vault:
             "kdf": kdf.to_json(),
             "salt": b64url_encode(salt),
             "wrapped_key": b64url_encode(aead.seal(kek, data_key, vault_id.encode())),
+            "key_check": b64url_encode(aead.seal(data_key, b"", _key_check_ad(vault_id))),
         }
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany(
-            "INSERT INTO header (name, value) VALUES (?, ?)",
-            [(name, json.dumps(value)) for name, value in header.items()],
-        )
-        db.execute("COMMIT")
-        vault = cls(db, lock, directory, clock)
+        lock, db = cls._connect(directory)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT INTO header (name, value) VALUES (?, ?)",
+                    [(name, json.dumps(value)) for name, value in header.items()],
+                )
+            except sqlite3.IntegrityError as exc:  # another process created it meanwhile
+                db.execute("ROLLBACK")
+                raise VaultError(
+                    f"a vault already exists in {directory}", code="vault_exists"
+                ) from exc
+            db.execute("COMMIT")
+            vault = cls(db, lock, directory, clock)
+        except BaseException:
+            db.close()
+            lock.release()
+            raise
         vault._data_key = data_key
         return vault
 
@@ -173,14 +202,26 @@ class Vault:
         lock = FileLock(directory / LOCK_NAME)
         lock.acquire()
         try:
-            db = sqlite3.connect(directory / DB_NAME, isolation_level=None)
+            # The GUI runs the slow steps (Argon2id unlock, create, backup) on a worker
+            # thread and everything else on its own; it never uses one vault from two
+            # threads at once, so the connection may move between them.
+            db = sqlite3.connect(
+                directory / DB_NAME, isolation_level=None, check_same_thread=False
+            )
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            db.text_factory = _lenient_text
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             Vault._upgrade(db)
         except sqlite3.DatabaseError as exc:
+            db.close()
             lock.release()
             raise VaultError(f"the vault file cannot be read: {exc}", code="damaged") from exc
         except BaseException:
+            db.close()
             lock.release()
             raise
         (directory / DB_NAME).chmod(0o600)
@@ -218,11 +259,32 @@ class Vault:
 
     # --- keys ------------------------------------------------------------------------
 
-    def _header(self, name: str) -> Any:
-        row = self._db.execute("SELECT value FROM header WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise VaultError(f"the vault header lacks {name!r}", code="damaged")
-        return json.loads(row[0])
+    def _header(self, name: str, *, required: bool = True) -> Any:
+        """A header value. Raises VaultError(damaged) if it is missing (and required),
+        or the header cannot be read."""
+        try:
+            row = self._db.execute(
+                "SELECT value FROM header WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None:
+                if not required:
+                    return None
+                raise VaultError(f"the vault header lacks {name!r}", code="damaged")
+            return json.loads(row[0])
+        except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+            raise VaultError(
+                f"the vault header cannot be read ({name!r})", code="damaged"
+            ) from exc
+
+    def _header_bytes(self, name: str, size: int) -> bytes:
+        """A base64url header value of exactly ``size`` bytes. Raises VaultError(damaged)."""
+        try:
+            value = b64url_decode(self._header(name))
+        except InvalidInput:
+            value = b""
+        if len(value) != size:
+            raise VaultError(f"the vault header's {name!r} is damaged", code="damaged")
+        return value
 
     @property
     def kdf_params(self) -> KdfParams:
@@ -234,7 +296,7 @@ class Vault:
 
     def derive_kek(self, passphrase: str) -> bytes:
         """Run Argon2id (the slow part of unlocking) for ``passphrase``."""
-        return derive_key(passphrase, b64url_decode(self._header("salt")), self.kdf_params)
+        return derive_key(passphrase, self._header_bytes("salt", SALT_BYTES), self.kdf_params)
 
     def unlock(self, passphrase: str) -> None:
         """Unlock with the passphrase. Raises WrongPassphrase."""
@@ -245,7 +307,7 @@ class Vault:
 
         Raises WrongPassphrase.
         """
-        wrapped = b64url_decode(self._header("wrapped_key"))
+        wrapped = self._header_bytes("wrapped_key", _WRAPPED_KEY_BYTES)
         try:
             self._data_key = aead.open_sealed(kek, wrapped, self.vault_id.encode())
         except CryptoError as exc:
@@ -253,16 +315,27 @@ class Vault:
 
     def unlock_with_data_key(self, data_key: bytes) -> None:
         """Unlock with the data key kept by the OS keyring. Raises WrongPassphrase if stale."""
+        stale = WrongPassphrase("the key remembered on this device no longer fits")
+        if not isinstance(data_key, bytes) or len(data_key) != aead.KEY_BYTES:
+            raise stale
+        check = self._header("key_check", required=False)
+        if check is not None:
+            try:
+                aead.open_sealed(data_key, b64url_decode(check), _key_check_ad(self.vault_id))
+            except (CryptoError, InvalidInput) as exc:
+                raise stale from exc
         self._data_key = data_key
         try:
             self.get_check()
         except RecordDamaged as exc:
             self._data_key = None
-            raise WrongPassphrase("the key remembered on this device no longer fits") from exc
+            raise stale from exc
 
     def get_check(self) -> None:
         """Authenticate one record (if any) to confirm the data key. Raises RecordDamaged."""
-        row = self._db.execute("SELECT kind, id, sealed FROM records LIMIT 1").fetchone()
+        row = self._db.execute(
+            "SELECT kind, id, CAST(sealed AS BLOB) FROM records LIMIT 1"
+        ).fetchone()
         if row is not None:
             self._open(row[0], row[1], row[2])
 
@@ -336,8 +409,20 @@ class Vault:
         if self._tx_depth == 0:
             self._db.execute("COMMIT")
 
-    def put(self, kind: str, record_id: str, data: bytes) -> None:
-        """Insert or replace a record. Raises VaultLocked, InvalidInput."""
+    def put(
+        self,
+        kind: str,
+        record_id: str,
+        data: bytes,
+        *,
+        created_at: float | None = None,
+        updated_at: float | None = None,
+    ) -> None:
+        """Insert or replace a record. Raises VaultLocked, InvalidInput.
+
+        The times default to now; a restore passes the original ones (``created_at``
+        only applies to a new record: a replaced one keeps its own).
+        """
         _check_name(kind, "kind")
         _check_name(record_id, "id")
         now = self._clock.now()
@@ -347,7 +432,13 @@ class Vault:
                 "INSERT INTO records (kind, id, created_at, updated_at, sealed)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id)"
                 " DO UPDATE SET updated_at = excluded.updated_at, sealed = excluded.sealed",
-                (kind, record_id, now, now, sealed),
+                (
+                    kind,
+                    record_id,
+                    now if created_at is None else created_at,
+                    now if updated_at is None else updated_at,
+                    sealed,
+                ),
             )
 
     def put_json(self, kind: str, record_id: str, value: Any) -> None:
@@ -357,7 +448,8 @@ class Vault:
     def get(self, kind: str, record_id: str) -> Record:
         """Read one record. Raises RecordNotFound, RecordDamaged, VaultLocked."""
         row = self._db.execute(
-            "SELECT created_at, updated_at, sealed FROM records WHERE kind = ? AND id = ?",
+            "SELECT created_at, updated_at, CAST(sealed AS BLOB) FROM records"
+            " WHERE kind = ? AND id = ?",
             (kind, record_id),
         ).fetchone()
         if row is None:
@@ -373,7 +465,7 @@ class Vault:
         good: list[Record] = []
         damaged: list[DamagedRecord] = []
         rows = self._db.execute(
-            "SELECT id, created_at, updated_at, sealed FROM records WHERE kind = ?"
+            "SELECT id, created_at, updated_at, CAST(sealed AS BLOB) FROM records WHERE kind = ?"
             " ORDER BY created_at, id",
             (kind,),
         )
@@ -384,6 +476,11 @@ class Vault:
             except RecordDamaged:
                 damaged.append(DamagedRecord(kind, record_id))
         return good, damaged
+
+    def kinds(self) -> list[str]:
+        """Every kind that has at least one record, sorted, without decrypting anything."""
+        rows = self._db.execute("SELECT DISTINCT kind FROM records ORDER BY kind")
+        return [row[0] for row in rows]
 
     def ids(self, kind: str) -> list[str]:
         """Ids of the records of ``kind``, without decrypting anything."""
@@ -408,7 +505,9 @@ class Vault:
             raise VaultError(f"the vault file is corrupt: {result}", code="damaged")
         self.data_key()
         damaged = []
-        for kind, record_id, sealed in self._db.execute("SELECT kind, id, sealed FROM records"):
+        for kind, record_id, sealed in self._db.execute(
+            "SELECT kind, id, CAST(sealed AS BLOB) FROM records"
+        ):
             try:
                 self._open(kind, record_id, sealed)
             except RecordDamaged:

@@ -9,7 +9,8 @@ Exit codes and error lines (the public contract):
 
 - 0 success; ``--help`` and ``--version`` also exit 0;
 - 1 a :class:`core.errors.TesseraError`: ``tessera: error [CODE]: message`` on stderr;
-- 2 a usage error: ``tessera: error [usage]: message`` on stderr;
+- 2 a usage error: ``tessera: error [usage]: message`` on stderr (or a more specific
+  code such as ``passphrase_required``: see :class:`core.commands.UsageError`);
 - 70 anything unexpected: ``tessera: error [internal]: …`` on stderr, never a traceback;
 - 130 interrupted (Ctrl-C).
 
@@ -26,8 +27,13 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import NoReturn, TextIO
 
-from core.commands import Context, Register
+from core.commands import Context, Register, UsageError
+from core.commands import backup as backup_commands
 from core.commands import did as did_commands
+from core.commands import init as init_commands
+from core.commands import log as log_commands
+from core.commands import passphrase as passphrase_commands
+from core.commands.session import add_vault_option
 from core.errors import TesseraError
 
 DISTRIBUTION = "tessera-wallet"
@@ -35,11 +41,15 @@ FALLBACK_VERSION = "0.1.0.dev"
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 
 #: Command groups, in the order ``--help`` lists them.
-COMMAND_GROUPS: tuple[Register, ...] = (did_commands.register,)
+COMMAND_GROUPS: tuple[Register, ...] = (
+    init_commands.register,
+    did_commands.register,
+    log_commands.register,
+    backup_commands.register,
+    passphrase_commands.register,
+)
 
-
-class UsageError(Exception):
-    """The command line does not parse (exit 2)."""
+__all__ = ["COMMAND_GROUPS", "UsageError", "build_parser", "main", "version"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,11 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    # Subcommands accept --json too; SUPPRESS keeps them from resetting the global value.
+    add_vault_option(parser, default=None)
+    # Subcommands accept the global options too; SUPPRESS keeps them from resetting them.
     common = _Parser(add_help=False)
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
     )
+    add_vault_option(common, default=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in COMMAND_GROUPS:
         register(subparsers, common)
@@ -89,10 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is None:
             raise UsageError("a command is required (try 'tessera --help')")
-        code: int = handler(args, Context(stdout, stderr, json=as_json))
+        code: int = handler(args, Context(stdout, stderr, json=as_json, stdin=sys.stdin))
         return code
     except UsageError as exc:
-        _report(stderr, "usage", str(exc), as_json)
+        _report(stderr, exc.code, exc.message, as_json)
         return EXIT_USAGE
     except SystemExit as exc:  # argparse's --help
         return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else 1

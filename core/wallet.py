@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,13 @@ class Wallet:
         never stored. Raises VaultError(vault_exists), VaultBusy, InvalidInput.
         """
         phrase = new_recovery_phrase()
-        wallet = cls._start(directory, passphrase, seed_from_phrase(phrase), kdf, clock)
-        with wallet.vault.transaction():
+
+        def populate(wallet: Wallet) -> None:
             wallet.log("wallet.created", "Created this wallet.", {})
             wallet.create_identity()
-        return wallet, phrase
+
+        seed = seed_from_phrase(phrase)
+        return cls._start(directory, passphrase, seed, kdf, clock, populate), phrase
 
     @classmethod
     def recover(
@@ -93,20 +96,38 @@ class Wallet:
         if not 1 <= identities <= 1000:
             raise InvalidInput("restore between 1 and 1000 identities")
         seed = seed_from_phrase(phrase)
-        wallet = cls._start(directory, passphrase, seed, kdf, clock)
-        with wallet.vault.transaction():
+
+        def populate(wallet: Wallet) -> None:
             wallet.log("wallet.recovered", "Restored this wallet from its recovery phrase.", {})
             for _ in range(identities):
                 wallet.create_identity()
-        return wallet
+
+        return cls._start(directory, passphrase, seed, kdf, clock, populate)
 
     @classmethod
     def _start(
-        cls, directory: Path, passphrase: str, seed: bytes, kdf: KdfParams, clock: Clock | None
+        cls,
+        directory: Path,
+        passphrase: str,
+        seed: bytes | None,
+        kdf: KdfParams,
+        clock: Clock | None,
+        populate: Callable[[Wallet], None],
     ) -> Wallet:
+        """Create the vault, store ``seed`` and ``populate`` it in one transaction; if any
+        of it fails, remove the half-made vault files and re-raise."""
         vault = Vault.create(Path(directory), passphrase, kdf=kdf, clock=clock)
-        vault.put(SEED_KIND, SEED_ID, seed)
-        return cls(vault, clock or SystemClock())
+        wallet = cls(vault, clock or SystemClock())
+        try:
+            with vault.transaction():
+                if seed is not None:
+                    vault.put(SEED_KIND, SEED_ID, seed)
+                populate(wallet)
+        except BaseException:
+            wallet.close()
+            _discard_vault(Path(directory))
+            raise
+        return wallet
 
     @classmethod
     def open(cls, directory: Path, *, clock: Clock | None = None) -> Wallet:
@@ -276,21 +297,15 @@ class Wallet:
         contents = _read_backup(path, backup_passphrase)
         if not any(record.kind == SEED_KIND for record in contents.records):
             raise BackupInvalid("this backup holds no recovery seed, so it cannot make a wallet")
-        vault = Vault.create(Path(directory), passphrase, kdf=kdf, clock=clock)
-        wallet = cls(vault, clock or SystemClock())
-        try:
-            with wallet.vault.transaction():
-                summary = backup.import_backup(wallet.vault, contents, merge=MERGE_RULES)
-                wallet.log(
-                    "backup.restored",
-                    "Restored this wallet from a backup.",
-                    {"file": Path(path).name},
-                )
-        except BaseException:
-            wallet.close()
-            _discard_vault(Path(directory))
-            raise
-        return wallet, summary
+        summaries: list[backup.ImportSummary] = []
+
+        def populate(wallet: Wallet) -> None:
+            summaries.append(backup.import_backup(wallet.vault, contents, merge=MERGE_RULES))
+            wallet.log(
+                "backup.restored", "Restored this wallet from a backup.", {"file": Path(path).name}
+            )
+
+        return cls._start(directory, passphrase, None, kdf, clock, populate), summaries[0]
 
 
 def _highest_counters(ours: bytes, theirs: bytes) -> bytes:

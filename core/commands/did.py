@@ -1,10 +1,14 @@
-"""``tessera did …``: DID commands. Now: ``did resolve DID [--json]``."""
+"""``tessera did …``: DID commands.
+
+``did resolve DID`` lives here; the holder's identities (``did new|list|jwk|label|delete``)
+are in :mod:`core.commands.identity`, added to the same group by :func:`register`.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from core.commands import Context, SubParsers
+from core.commands import Context, SubParsers, identity
 from core.did import DidDocument, DidResolver
 
 
@@ -22,6 +26,7 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     )
     resolve.add_argument("did", metavar="DID", help="the DID to resolve")
     resolve.set_defaults(handler=resolve_command)
+    identity.add_commands(commands, common)
 
 
 def resolve_command(args: argparse.Namespace, ctx: Context) -> int:

@@ -95,3 +95,18 @@ def test_backup_of_another_wallet_is_refused(tmp_path: Path) -> None:
     with second, pytest.raises(VaultError) as info:
         second.import_backup(tmp_path / "a.tessera", PASS)
     assert info.value.code == "other_wallet"
+
+
+def test_a_failure_while_creating_leaves_no_half_made_vault(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.identity import Identities
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Identities, "create", fail)
+    with pytest.raises(KeyboardInterrupt):
+        Wallet.create(tmp_path, PASS, kdf=FAST)
+    assert not Wallet.exists(tmp_path)
+    assert not any(tmp_path.glob("vault.sqlite3*"))

@@ -33,3 +33,16 @@ test: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The keyring contract suite against a real Secret Service: a private D-Bus session with
+# gnome-keyring unlocked by a throwaway password, its files in a temporary XDG_DATA_HOME
+# and XDG_RUNTIME_DIR (never the user's own keyring or daemon). Fails, rather than skips,
+# if no Secret Service comes up.
+.PHONY: test-keyring
+test-keyring: $(VENV)/.installed-dev
+	@.ci/system-deps keyring
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	env -u GNOME_KEYRING_CONTROL XDG_DATA_HOME="$$tmp" XDG_RUNTIME_DIR="$$tmp" \
+	  TESSERA_REQUIRE_SECRET_SERVICE=1 dbus-run-session -- sh -c \
+	  'printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	   $(PY) -m pytest -q -rs tests/core/test_keystore_contract.py'

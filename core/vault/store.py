@@ -394,20 +394,30 @@ class Vault:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes: all of them land, or none does. Nested calls join the outer one."""
-        if self._tx_depth == 0:
-            self._db.execute("BEGIN IMMEDIATE")
+        """Group writes: all of them land, or none does. A nested call is a savepoint, so
+        an inner failure that the caller catches undoes only the inner writes."""
+        depth = self._tx_depth
+        self._execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT tx{depth}")
         self._tx_depth += 1
         try:
             yield
         except BaseException:
             self._tx_depth -= 1
-            if self._tx_depth == 0:
-                self._db.execute("ROLLBACK")
+            self._execute("ROLLBACK" if depth == 0 else f"ROLLBACK TO tx{depth}")
+            if depth:
+                self._execute(f"RELEASE tx{depth}")
             raise
         self._tx_depth -= 1
-        if self._tx_depth == 0:
-            self._db.execute("COMMIT")
+        self._execute("COMMIT" if depth == 0 else f"RELEASE tx{depth}")
+
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """Run SQL; a corrupt file or failing disk becomes VaultError(damaged|io_error)."""
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise VaultError(f"the vault file could not be used: {exc}", code="io_error") from exc
+        except sqlite3.DatabaseError as exc:
+            raise VaultError(f"the vault file is damaged: {exc}", code="damaged") from exc
 
     def put(
         self,
@@ -428,7 +438,7 @@ class Vault:
         now = self._clock.now()
         sealed = self._seal(kind, record_id, data)
         with self.transaction():
-            self._db.execute(
+            self._execute(
                 "INSERT INTO records (kind, id, created_at, updated_at, sealed)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, id)"
                 " DO UPDATE SET updated_at = excluded.updated_at, sealed = excluded.sealed",
@@ -447,7 +457,7 @@ class Vault:
 
     def get(self, kind: str, record_id: str) -> Record:
         """Read one record. Raises RecordNotFound, RecordDamaged, VaultLocked."""
-        row = self._db.execute(
+        row = self._execute(
             "SELECT created_at, updated_at, CAST(sealed AS BLOB) FROM records"
             " WHERE kind = ? AND id = ?",
             (kind, record_id),
@@ -464,11 +474,12 @@ class Vault:
         self.data_key()
         good: list[Record] = []
         damaged: list[DamagedRecord] = []
-        rows = self._db.execute(
-            "SELECT id, created_at, updated_at, CAST(sealed AS BLOB) FROM records WHERE kind = ?"
-            " ORDER BY created_at, id",
+        rows = self._execute(
+            "SELECT id, created_at, updated_at, CAST(sealed AS BLOB) FROM records WHERE kind = ?",
             (kind,),
-        )
+        ).fetchall()
+        # Sorted here: ORDER BY would copy every sealed blob through a temporary B-tree.
+        rows.sort(key=lambda row: (row[1], row[0]))
         for record_id, created, updated, sealed in rows:
             try:
                 good.append(Record(kind, record_id, self._open(kind, record_id, sealed),
@@ -479,18 +490,18 @@ class Vault:
 
     def kinds(self) -> list[str]:
         """Every kind that has at least one record, sorted, without decrypting anything."""
-        rows = self._db.execute("SELECT DISTINCT kind FROM records ORDER BY kind")
+        rows = self._execute("SELECT DISTINCT kind FROM records ORDER BY kind")
         return [row[0] for row in rows]
 
     def ids(self, kind: str) -> list[str]:
         """Ids of the records of ``kind``, without decrypting anything."""
-        rows = self._db.execute("SELECT id FROM records WHERE kind = ? ORDER BY id", (kind,))
+        rows = self._execute("SELECT id FROM records WHERE kind = ? ORDER BY id", (kind,))
         return [row[0] for row in rows]
 
     def delete(self, kind: str, record_id: str) -> bool:
         """Remove a record; returns whether it existed."""
         with self.transaction():
-            cursor = self._db.execute(
+            cursor = self._execute(
                 "DELETE FROM records WHERE kind = ? AND id = ?", (kind, record_id)
             )
         return cursor.rowcount > 0
@@ -500,12 +511,12 @@ class Vault:
 
         Raises VaultError(damaged) if the database itself is corrupt; VaultLocked.
         """
-        result = self._db.execute("PRAGMA integrity_check").fetchone()[0]
+        result = self._execute("PRAGMA integrity_check").fetchone()[0]
         if result != "ok":
             raise VaultError(f"the vault file is corrupt: {result}", code="damaged")
         self.data_key()
         damaged = []
-        for kind, record_id, sealed in self._db.execute(
+        for kind, record_id, sealed in self._execute(
             "SELECT kind, id, CAST(sealed AS BLOB) FROM records"
         ):
             try:

@@ -5,8 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-
-.PHONY: run test lint typecheck unit clean
+.PHONY: run test lint test-keyring bench clean
 
 $(PY):
 	@.ci/system-deps venv
@@ -25,20 +24,20 @@ run: $(VENV)/.installed-gui
 	@.ci/system-deps run
 	$(PY) -m app $(ARGS)
 
-test: $(VENV)/.installed-dev
+# Lint and types, the keyring contract against a real Secret Service, then every test
+# (the benchmarks included) headless.
+test: lint test-keyring
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
 	@.ci/system-deps test
 	$(PY) -m ruff check core app tests
 	$(PY) -m mypy
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
-
-clean:
-	rm -rf $(VENV) build *.egg-info
 
 # The keyring contract suite against a real Secret Service: a private D-Bus session with
 # gnome-keyring unlocked by a throwaway password, its files in a temporary XDG_DATA_HOME
 # and XDG_RUNTIME_DIR (never the user's own keyring or daemon). Fails, rather than skips,
 # if no Secret Service comes up.
-.PHONY: test-keyring
 test-keyring: $(VENV)/.installed-dev
 	@.ci/system-deps keyring
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -46,3 +45,10 @@ test-keyring: $(VENV)/.installed-dev
 	  TESSERA_REQUIRE_SECRET_SERVICE=1 dbus-run-session -- sh -c \
 	  'printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
 	   $(PY) -m pytest -q -rs tests/core/test_keystore_contract.py'
+
+# Only the benchmarks, with their tables printed.
+bench: $(VENV)/.installed-dev
+	$(PY) -m pytest -q -s tests/benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -38,7 +38,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         type=Path,
         help="render the window to a PNG file once it is shown, then exit",
     )
-    parser.add_argument("--page", choices=PAGE_NAMES, default=PAGE_NAMES[0], help="starting page")
+    parser.add_argument(
+        "--page", choices=PAGE_NAMES, default=PAGE_NAMES[0],
+        help="starting page once the wallet is open",
+    )
     args = parser.parse_args(argv)
     return Options(vault=args.vault, screenshot=args.screenshot, page=args.page)
 
@@ -60,35 +63,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app import qt_workarounds
     from app.context import APP_NAME, ORGANIZATION, AppContext, app_version, resolve_vault_dir
-    from app.main_window import MainWindow
+    from app.flow import AppFlow
     from app.resources import app_icon, load_stylesheet
+    from core.clock import SystemClock
+    from core.vault.kdf import KdfParams
+    from core.vault.keystore import OsKeyringStore
 
+    qt_workarounds.apply()
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationVersion(app_version())
     app = QApplication.instance() or QApplication(list(sys.argv[:1]))
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)  # AppFlow decides: windows come and go at start
     app.setWindowIcon(app_icon())
     try:
         app.setStyleSheet(load_stylesheet())
     except FileNotFoundError as exc:
         print(f"tessera-gui: {exc}; using the plain style", file=sys.stderr)
 
-    context = AppContext(vault_dir=resolve_vault_dir(options.vault), version=app_version())
-    window = MainWindow(context)
-    window.show_page(options.page)
-    window.show()
+    # The real services: the OS keyring, the default Argon2id cost and the wall clock.
+    context = AppContext(
+        vault_dir=resolve_vault_dir(options.vault),
+        version=app_version(),
+        key_store=OsKeyringStore(),
+        kdf=KdfParams.MODERATE,
+        clock=SystemClock(),
+    )
+    flow = AppFlow(context, start_page=options.page)
+    flow.quit_requested.connect(app.exit)
+    app.aboutToQuit.connect(flow.shutdown)
+    flow.start()
 
     if options.screenshot is not None:
         path = options.screenshot
 
         def save_and_quit() -> None:
             app.processEvents()
+            front = flow.front()
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                saved = window.grab().save(str(path), "PNG")
+                saved = front is not None and front.grab().save(str(path), "PNG")
             except OSError:
                 saved = False
             if not saved:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -12,14 +13,17 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.context import APP_NAME, AppContext
 from app.resources import app_icon, nav_icon
+from app.session import WalletSession
 from app.views.activity import ActivityPage
 from app.views.credentials import CredentialsPage
+from app.views.empty_state import EmptyState
 from app.views.identities import IdentitiesPage
 from app.views.page import Page
 from app.views.settings import SettingsPage
@@ -33,12 +37,41 @@ NAV_ROW_PADDING = 22  # vertical room around the text of a navigation row
 STATUS_TIMEOUT_MS = 8000
 
 
-class MainWindow(QMainWindow):
-    """The application window. ``pages`` maps each page's ``page_name`` to the page."""
+class LockedView(EmptyState):
+    """What the window shows while the wallet is locked: nothing from inside it."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Tessera is locked",
+            "Your identities and credentials are hidden until you unlock.",
+            icon_name="lock",
+            primary_action="Unlock…",
+            parent=parent,
+        )
+        self.setObjectName("lockedView")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+
+
+class MainWindow(QMainWindow):
+    """The application window. ``pages`` maps each page's ``page_name`` to the page.
+
+    With a ``session`` the pages show the wallet, a Lock action (Ctrl+L, also in the
+    status bar) locks it, and while it is locked the window shows only ``locked_view``;
+    ``unlock_requested`` asks the composition root for the unlock dialog.
+    """
+
+    unlock_requested = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        session: WalletSession | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.context = context
+        self.session = session
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
         self.setMinimumSize(MINIMUM_SIZE)
@@ -46,9 +79,9 @@ class MainWindow(QMainWindow):
 
         page_list: list[Page] = [
             CredentialsPage(),
-            IdentitiesPage(),
-            ActivityPage(),
-            SettingsPage(context),
+            IdentitiesPage(session),
+            ActivityPage(session),
+            SettingsPage(context, session),
         ]
         self.pages: dict[str, Page] = {page.page_name: page for page in page_list}
 
@@ -83,15 +116,59 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
-        central = QWidget()
-        layout = QHBoxLayout(central)
+        self.shell = QWidget()
+        layout = QHBoxLayout(self.shell)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._build_rail())
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.locked_view = LockedView()
+        self.locked_view.action_requested.connect(lambda _label: self.unlock_requested.emit())
+        self.root = QStackedWidget()
+        self.root.addWidget(self.shell)
+        self.root.addWidget(self.locked_view)
+        self.setCentralWidget(self.root)
         self.statusBar().setSizeGripEnabled(False)
         self.setTabOrder(self.nav, self.stack)
+
+        self.lock_action = QAction("Lock", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.lock_action.setToolTip("Lock Tessera (Ctrl+L)")
+        self.lock_action.setEnabled(session is not None)
+        self.addAction(self.lock_action)
+        self.lock_action.setIcon(nav_icon("lock", self.palette(), 16))
+        self.lock_button = QToolButton(self)
+        self.lock_button.setDefaultAction(self.lock_action)
+        self.lock_button.setAccessibleName("Lock")
+        self.lock_button.setAutoRaise(True)
+        self.lock_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.statusBar().addPermanentWidget(self.lock_button)
+        self.lock_button.setVisible(session is not None)
+        if session is not None:
+            self.lock_action.triggered.connect(session.lock)
+            session.locked.connect(self._on_locked)
+            session.unlocked.connect(self._on_unlocked)
+            if session.is_locked:
+                self._on_locked()
+
+    @property
+    def is_showing_locked(self) -> bool:
+        return self.root.currentWidget() is self.locked_view
+
+    def _on_locked(self) -> None:
+        """Hide everything from the wallet and close dialogs that may show some of it."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and not dialog.property("keepOnLock"):
+                dialog.reject()
+        self.root.setCurrentWidget(self.locked_view)
+        self.lock_action.setEnabled(False)
+        self.statusBar().clearMessage()
+
+    def _on_unlocked(self) -> None:
+        self.root.setCurrentWidget(self.shell)
+        self.lock_action.setEnabled(True)
+        self.current_page().setFocus()
 
     def _build_rail(self) -> QFrame:
         """The left rail: app name, the page list, and the version at the bottom."""
@@ -127,6 +204,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(version)
         version.setContentsMargins(8, 0, 0, 0)
         return rail
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window ends the app (the composition root listens to ``closed``)."""
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-tint the navigation icons when the system palette changes (theme switch)."""

@@ -47,8 +47,12 @@ class Page(QWidget):
         layout.addWidget(self.title_label)
         layout.addLayout(self.body, 1)
 
-    def set_empty_state(self, empty_state: EmptyState, stretch: int = 1) -> None:
-        """Add the page's empty state to the body and forward its actions."""
+    def set_empty_state(
+        self, empty_state: EmptyState, stretch: int = 1, *, forward: bool = True
+    ) -> None:
+        """Add the page's empty state to the body; with ``forward``, its actions go out
+        on ``action_requested`` (pages that handle them themselves pass False)."""
         self.empty_state = empty_state
-        empty_state.action_requested.connect(self.action_requested)
+        if forward:
+            empty_state.action_requested.connect(self.action_requested)
         self.body.addWidget(empty_state, stretch)

@@ -1,16 +1,26 @@
-"""Fixtures for the Qt shell: a styled main window on a throw-away vault path."""
+"""Fixtures for the Qt app: a styled main window on a throw-away vault path, and the whole
+app flow on a real vault file there."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
+from app import qt_workarounds
 from app.context import AppContext
+from app.flow import AppFlow
 from app.main_window import MainWindow
 from app.resources import load_stylesheet
+from core.clock import SystemClock
+from core.vault.kdf import KdfParams
+from core.vault.keystore import MemoryKeyStore
+
+qt_workarounds.apply()  # as app.__main__ does, before any signal is emitted
 
 
 @pytest.fixture
@@ -42,3 +52,29 @@ def active_window(qtbot, window: MainWindow) -> MainWindow:
     window.raise_()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
     return window
+
+
+# --- a real wallet on disk: MemoryKeyStore, the cheapest Argon2id, a seeded word picker ---
+
+PASSPHRASE = "violet harbor lantern quietly"
+
+
+@pytest.fixture
+def wallet_context(tmp_path: Path) -> AppContext:
+    return AppContext(
+        vault_dir=tmp_path / "vault",
+        version="9.9.9-test",
+        key_store=MemoryKeyStore(),
+        kdf=KdfParams.FAST_INSECURE,
+        clock=SystemClock(),
+        rng=random.Random(20240531),
+    )
+
+
+@pytest.fixture
+def flow(qtbot, styled_app: QApplication, wallet_context: AppContext) -> Iterator[AppFlow]:
+    """The app as ``python -m app`` builds it, on a throw-away vault (not started yet)."""
+    app_flow = AppFlow(wallet_context)
+    yield app_flow
+    app_flow.shutdown()
+    QThreadPool.globalInstance().waitForDone(5000)

@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.main_window import MainWindow
+from core.vault.kdf import KdfParams
+from core.wallet import Wallet
 from tests.app.imaging import assert_not_blank, colour_stats
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -32,34 +34,40 @@ def test_blank_check_rejects_a_blank_image() -> None:
     assert colour_stats(image) == (1, 1.0)
 
 
-@pytest.mark.parametrize("page", ["credentials", "settings"])
-def test_cli_screenshot_writes_a_png(tmp_path: Path, page: str) -> None:
-    path = tmp_path / "shots" / f"{page}.png"
+def _run_app(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("TESSERA_VAULT", None)
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "--screenshot",
-            str(path),
-            "--page",
-            page,
-            "--vault",
-            str(tmp_path / "vault"),
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args, "--vault", str(tmp_path / "vault")],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_cli_screenshot_of_a_first_run_shows_the_welcome_screen(tmp_path: Path) -> None:
+    path = tmp_path / "shots" / "welcome.png"
+    completed = _run_app(tmp_path, "--screenshot", str(path), "--page", "settings")
     assert completed.returncode == 0, completed.stderr
     image = QImage(str(path))
-    assert image.width() >= 960 and image.height() >= 640
+    assert image.width() >= 780 and image.height() >= 640
     assert_not_blank(image)
-    assert not (tmp_path / "vault").exists()  # showing the path must not create the vault
+    assert not (tmp_path / "vault").exists()  # showing onboarding must not create the vault
+
+
+def test_cli_screenshot_of_an_existing_wallet_shows_the_unlock_dialog(tmp_path: Path) -> None:
+    wallet, _phrase = Wallet.create(
+        tmp_path / "vault", "a passphrase for the test", kdf=KdfParams.FAST_INSECURE
+    )
+    wallet.close()
+    path = tmp_path / "unlock.png"
+    completed = _run_app(tmp_path, "--screenshot", str(path))
+    assert completed.returncode == 0, completed.stderr
+    image = QImage(str(path))
+    assert 400 <= image.width() < 960  # the dialog, not the (locked) main window
+    assert_not_blank(image)
 
 
 def test_cli_screenshot_to_unwritable_path_fails(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import platformdirs
@@ -18,6 +19,9 @@ from app.resources import (
     render_svg,
     resource_path,
 )
+from core.vault.kdf import KdfParams
+from core.wallet import Wallet
+from core.wallet import default_vault_dir as core_default_vault_dir
 from tests.app.imaging import assert_not_blank
 
 
@@ -62,8 +66,10 @@ def test_vault_dir_precedence(cli: str | None, env: dict[str, str], expected: Pa
     assert resolved == (expected if expected is not None else default_vault_dir())
 
 
-def test_default_vault_dir_is_the_platform_user_data_dir() -> None:
-    assert default_vault_dir() == Path(platformdirs.user_data_dir("Tessera", "Tessera"))
+def test_default_vault_dir_is_the_one_the_cli_uses(monkeypatch) -> None:
+    monkeypatch.delenv("TESSERA_VAULT", raising=False)
+    assert default_vault_dir() == core_default_vault_dir()
+    assert default_vault_dir().parent == Path(platformdirs.user_data_dir("Tessera", False))
 
 
 def test_relative_vault_dir_is_made_absolute(tmp_path: Path, monkeypatch) -> None:
@@ -73,7 +79,9 @@ def test_relative_vault_dir_is_made_absolute(tmp_path: Path, monkeypatch) -> Non
 
 def test_context_reports_whether_the_vault_exists(tmp_path: Path) -> None:
     assert not AppContext(tmp_path / "missing", "1").vault_exists
-    assert AppContext(tmp_path, "1").vault_exists
+    assert not AppContext(tmp_path, "1").vault_exists  # a folder is not a vault yet
+    Wallet.create(tmp_path / "v", "a long enough passphrase", kdf=KdfParams.FAST_INSECURE)[0].close()
+    assert AppContext(tmp_path / "v", "1").vault_exists
 
 
 def test_app_version_is_a_non_empty_string() -> None:
@@ -85,9 +93,8 @@ def test_stylesheet_uses_palette_roles_not_fixed_colours() -> None:
     qss = load_stylesheet()
     assert "#navList" in qss
     assert "palette(highlight)" in qss
-    assert "#" not in qss.replace("#nav", "").replace("#page", "").replace("#brand", "").replace(
-        "#settings", ""
-    ), "a hex colour would fight the system theme"
+    colours = re.findall(r"#[0-9a-fA-F]{3,8}(?![\w-])|\brgba?\(", qss)
+    assert not colours, f"fixed colours would fight the system theme: {colours}"
 
 
 def test_missing_resource_raises() -> None:

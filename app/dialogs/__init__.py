@@ -1,0 +1,1 @@
+"""Dialogs: unlock, identities (new, rename, QR, delete), passphrase and backup."""

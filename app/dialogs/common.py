@@ -1,0 +1,71 @@
+"""Pieces every dialog uses: a heading, a muted note, passphrase fields, error wording."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QStyle, QWidget
+
+from app.views.typography import HEADING_SCALE, SMALL_SCALE, muted_text, scaled_font
+from core.errors import TesseraError, WrongPassphrase
+
+NO_KEYRING = "No system keyring found; you'll type your passphrase each time."
+WRONG_PASSPHRASE = "That passphrase doesn't open this wallet."
+
+
+def heading(text: str, parent: QWidget, scale: float = HEADING_SCALE) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("dialogHeading")
+    label.setFont(scaled_font(parent.font(), scale, QFont.Weight.DemiBold))
+    return label  # one short line: no word wrap, which would make layouts pad it
+
+
+def note(text: str, parent: QWidget, *, small: bool = False) -> QLabel:
+    """A wrapped sentence in the muted text colour."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if small:
+        label.setFont(scaled_font(parent.font(), SMALL_SCALE))
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, muted_text(parent.palette()))
+    label.setPalette(palette)
+    return label
+
+
+def checkbox_indent(box: QCheckBox) -> int:
+    """How far a check box's text starts from its left edge (to line notes up with it)."""
+    style = box.style()
+    return style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, box) + style.pixelMetric(
+        QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, box
+    )
+
+
+def passphrase_field(accessible_name: str, parent: QWidget) -> QLineEdit:
+    """A masked field that keeps its text out of input-method history."""
+    field = QLineEdit(parent)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(accessible_name)
+    field.setInputMethodHints(
+        Qt.InputMethodHint.ImhSensitiveData
+        | Qt.InputMethodHint.ImhNoPredictiveText
+        | Qt.InputMethodHint.ImhNoAutoUppercase
+        | Qt.InputMethodHint.ImhHiddenText
+    )
+    field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return field
+
+
+def explain(exc: BaseException, action: str) -> tuple[str, str]:
+    """(plain sentence, details with the error code) for an error from ``core``.
+
+    ``action`` completes "Tessera couldn't …" for errors without a better sentence.
+    """
+    if isinstance(exc, WrongPassphrase):
+        return WRONG_PASSPHRASE, f"Error code: {exc.code}"
+    if isinstance(exc, TesseraError):
+        return f"Tessera couldn't {action}.", f"Error code: {exc.code}. {exc.message}"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        return f"Tessera couldn't {action}: {reason}.", f"Error code: io_error. {exc}"
+    return f"Tessera couldn't {action}.", f"Error code: internal. {type(exc).__name__}"

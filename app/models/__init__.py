@@ -1,0 +1,1 @@
+"""Qt item models over core data: a role per field, a column per thing shown."""

@@ -1,0 +1,134 @@
+"""Every screen of onboarding, unlocking and the wallet pages renders real pixels.
+
+Set TESSERA_SCREENSHOTS=DIR to keep the PNGs (the README's screenshots come from here).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+from app.flow import AppFlow
+from core.wallet import Wallet
+from tests.app.conftest import PASSPHRASE
+from tests.app.driving import (
+    WAIT_MS,
+    click,
+    onboarding,
+    press,
+    submit_passphrase,
+    type_into,
+    unlock_dialog,
+    wait_for_main,
+)
+from tests.app.imaging import assert_not_blank
+
+
+@pytest.fixture
+def shots(tmp_path: Path):  # type: ignore[no-untyped-def]
+    directory = Path(os.environ.get("TESSERA_SCREENSHOTS") or tmp_path / "screens")
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def save(widget: QWidget, name: str) -> QImage:
+        widget.repaint()
+        image = widget.grab().toImage()
+        assert image.save(str(directory / f"{name}.png"), "PNG")
+        assert_not_blank(image)
+        return image
+
+    return save
+
+
+def test_onboarding_screens(qtbot, flow: AppFlow, shots) -> None:
+    flow.start()
+    window = onboarding(qtbot, flow)
+    shots(window, "onboarding-1-welcome")
+    click(qtbot, window.welcome.create_button)
+    type_into(qtbot, window.passphrase.form.passphrase, "violet")
+    shots(window, "onboarding-2-passphrase-weak")
+    type_into(qtbot, window.passphrase.form.passphrase, " harbor lantern quietly")
+    type_into(qtbot, window.passphrase.form.confirm, PASSPHRASE)
+    shots(window, "onboarding-2-passphrase")
+    click(qtbot, window.next_button)
+    shots(window, "onboarding-3-creating")
+    qtbot.waitUntil(lambda: window.current is window.phrase, timeout=WAIT_MS)
+    words = window.phrase.words()
+    shots(window, "onboarding-4-phrase")
+    window.phrase.written.setChecked(True)
+    click(qtbot, window.next_button)
+    confirm = window.confirm
+    type_into(qtbot, confirm.fields[0], words[confirm.positions[0]])
+    type_into(qtbot, confirm.fields[1], "zoo" if words[confirm.positions[1]] != "zoo" else "zone")
+    type_into(qtbot, confirm.fields[2], words[confirm.positions[2]])
+    click(qtbot, window.next_button)
+    shots(window, "onboarding-5-confirm-words")
+
+
+def test_restore_screens(qtbot, flow: AppFlow, shots, tmp_path: Path) -> None:
+    flow.start()
+    window = onboarding(qtbot, flow)
+    click(qtbot, window.welcome.restore_button)
+    shots(window, "restore-1-choice")
+    click(qtbot, window.restore_choice.phrase_button)
+    fields = window.restore_phrase.entry.fields
+    for field, word in zip(fields, ["abandon", "ability", "able", "about", "above"], strict=False):
+        type_into(qtbot, field, word)
+    type_into(qtbot, fields[5], "absant")
+    fields[6].setFocus()
+    shots(window, "restore-2-phrase")
+    press(qtbot, window, Qt.Key.Key_Escape)
+    click(qtbot, window.restore_choice.backup_button)
+    type_into(qtbot, window.backup.path_field, str(tmp_path / "Tessera backup.tessera-backup"))
+    shots(window, "restore-3-backup")
+
+
+def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
+    wallet, _ = Wallet.create(wallet_context.vault_dir, PASSPHRASE, kdf=wallet_context.kdf)
+    with wallet:
+        first = wallet.identities.all()[0]
+        wallet.relabel_identity(first.did, "Everyday")
+        wallet.create_identity("jwk", "ES256", "Bank")
+        wallet.create_identity("key", "EdDSA", "Health")
+    flow.start()
+    dialog = unlock_dialog(qtbot, flow)
+    shots(dialog, "unlock")
+    submit_passphrase(qtbot, dialog, "not it")
+    dialog.message.details_button.setChecked(True)
+    shots(dialog, "unlock-wrong-passphrase")
+    submit_passphrase(qtbot, dialog, PASSPHRASE)
+    window = wait_for_main(qtbot, flow)
+    window.resize(1120, 720)
+
+    window.show_page("identities")
+    page = window.pages["identities"]
+    page.select(first.did)
+    shots(window, "identities")
+    click(qtbot, page.qr_button)
+    shots(page.dialog, "identity-qr")
+    page.dialog.reject()
+    click(qtbot, page.new_button)
+    shots(page.dialog, "identity-new")
+    page.dialog.reject()
+
+    window.show_page("activity")
+    activity = window.pages["activity"]
+    qtbot.waitUntil(lambda: not activity.checking, timeout=WAIT_MS)
+    shots(window, "activity")
+
+    window.show_page("settings")
+    settings = window.pages["settings"]
+    shots(window, "settings")
+    click(qtbot, settings.change_button)
+    shots(settings.dialog, "settings-change-passphrase")
+    settings.dialog.reject()
+    click(qtbot, settings.export_button)
+    shots(settings.dialog, "settings-export-backup")
+    settings.dialog.reject()
+
+    window.lock_action.trigger()
+    shots(window, "locked")

@@ -41,7 +41,11 @@ def log_kind(kind: str) -> str:
 def local_time(epoch_seconds: float, locale: QLocale | None = None) -> str:
     """``epoch_seconds`` as a short date and time in the person's locale and time zone."""
     moment = QDateTime.fromMSecsSinceEpoch(round(epoch_seconds * 1000)).toLocalTime()
-    return (locale or QLocale()).toString(moment, QLocale.FormatType.ShortFormat)
+    locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:
+        # The C locale's short format is "25 11 2026 17:14"; ISO 8601 reads better.
+        return moment.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
 
 
 def short_did(did: str, keep: int = 12) -> str:

@@ -36,7 +36,7 @@ class ActivityColumn(IntEnum):
     SUMMARY = 2
 
 
-HEADERS = {ActivityColumn.TIME: "When", ActivityColumn.KIND: "What", ActivityColumn.SUMMARY: ""}
+HEADERS = {ActivityColumn.TIME: "When", ActivityColumn.KIND: "What", ActivityColumn.SUMMARY: "Details"}
 
 
 class ActivityTableModel(QAbstractTableModel):

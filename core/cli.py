@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
@@ -114,6 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _report(stderr, "cancelled", "interrupted", as_json)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``tessera … | head``): not an error worth a line. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         _report(stderr, "internal", f"unexpected {type(exc).__name__}: {exc}", as_json)
         return EXIT_INTERNAL

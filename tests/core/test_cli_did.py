@@ -147,3 +147,19 @@ def test_unexpected_exception_is_internal(
     assert code == 70
     line = one_error_line(Result(code, captured.out, captured.err))
     assert line == "tessera: error [internal]: unexpected RuntimeError: boom second line"
+
+
+def test_a_closed_output_pipe_is_not_an_error() -> None:
+    """``tessera … | head`` closes the pipe early: no error line, exit 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "core.cli", "did", "resolve", DID],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+            cwd=REPO_ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0
+    assert result.stderr == ""

@@ -36,7 +36,11 @@ class ActivityColumn(IntEnum):
     SUMMARY = 2
 
 
-HEADERS = {ActivityColumn.TIME: "When", ActivityColumn.KIND: "What", ActivityColumn.SUMMARY: "Details"}
+HEADERS = {
+    ActivityColumn.TIME: "When",
+    ActivityColumn.KIND: "What",
+    ActivityColumn.SUMMARY: "Details",
+}
 
 
 class ActivityTableModel(QAbstractTableModel):

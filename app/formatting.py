@@ -18,6 +18,9 @@ LOG_KINDS = {
     "passphrase.changed": "Passphrase changed",
     "backup.exported": "Backup saved",
     "backup.imported": "Backup imported",
+    "credential.imported": "Credential added",
+    "credential.deleted": "Credential deleted",
+    "credential.presented": "Credential shared",
 }
 
 
@@ -46,6 +49,15 @@ def local_time(epoch_seconds: float, locale: QLocale | None = None) -> str:
         # The C locale's short format is "25 11 2026 17:14"; ISO 8601 reads better.
         return moment.toString("yyyy-MM-dd HH:mm")
     return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def local_date(epoch_seconds: float, locale: QLocale | None = None) -> str:
+    """``epoch_seconds`` as a short date (no time) in the person's locale and time zone."""
+    moment = QDateTime.fromMSecsSinceEpoch(round(epoch_seconds * 1000)).toLocalTime()
+    locale = locale or QLocale()
+    if locale.language() == QLocale.Language.C:
+        return moment.toString("yyyy-MM-dd")
+    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
 
 
 def short_did(did: str, keep: int = 12) -> str:

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE)
 
         page_list: list[Page] = [
-            CredentialsPage(),
+            CredentialsPage(session),
             IdentitiesPage(session),
             ActivityPage(session),
             SettingsPage(context, session),

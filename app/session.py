@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app.context import AppContext
+from app.importing import read_credential_file
 from app.preferences import Preferences, PreferencesFile
 from app.workers import TaskHandle, run_in_background
+from core.credentials import StoredCredential
 from core.errors import VaultError
 from core.identity import Identity
 from core.wallet import Wallet
@@ -154,6 +157,66 @@ class WalletSession(QObject):
 
     def bound_credentials(self, did: str) -> list[str]:
         return self.wallet.identities.bound_credentials(did)
+
+    # --- credentials -----------------------------------------------------------------------
+
+    def credentials(self) -> list[StoredCredential]:
+        """Every stored credential; empty while locked."""
+        if self.wallet.is_locked:
+            return []
+        return self.wallet.credentials.all()
+
+    def import_credential(
+        self,
+        source: str | Path,
+        on_done: Callable[[StoredCredential], object],
+        on_error: Callable[[BaseException], object],
+        on_finished: Callable[[], object] | None = None,
+    ) -> TaskHandle:
+        """Check and store a credential (its text, or a file to read) on a worker: the
+        issuer's key may have to be fetched. ``on_error`` gets
+        InvalidInput(not_bound_to_wallet | input_too_large | ...), VerificationError,
+        ResolutionError, VaultLocked or OSError."""
+        wallet = self.wallet
+
+        def work() -> StoredCredential:
+            text = read_credential_file(source) if isinstance(source, Path) else source
+            return wallet.import_credential(text)
+
+        def stored(credential: StoredCredential) -> None:
+            self.changed.emit()
+            on_done(credential)
+
+        return self.run(work, on_result=stored, on_error=on_error, on_finished=on_finished)
+
+    def delete_credential(self, credential_id: str) -> None:
+        """Raises RecordNotFound."""
+        self.wallet.delete_credential(credential_id)
+        self.changed.emit()
+
+    def present_credential(
+        self,
+        credential_id: str,
+        paths: list[str],
+        nonce: str,
+        audience: str,
+        on_done: Callable[[str], object],
+        on_error: Callable[[BaseException], object],
+        on_finished: Callable[[], object] | None = None,
+    ) -> TaskHandle:
+        """Build a presentation of exactly ``paths`` on a worker (the Wallet logs it).
+        ``on_error`` gets InvalidInput, CryptoError, RecordNotFound, VaultLocked."""
+
+        def present() -> str:
+            return self.wallet.present_credential(
+                credential_id, paths, nonce=nonce, audience=audience
+            )
+
+        def presented(text: str) -> None:
+            self.changed.emit()
+            on_done(text)
+
+        return self.run(present, on_result=presented, on_error=on_error, on_finished=on_finished)
 
     # --- preferences and this device -------------------------------------------------------
 

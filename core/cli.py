@@ -30,10 +30,13 @@ from typing import NoReturn, TextIO
 
 from core.commands import Context, Register, UsageError
 from core.commands import backup as backup_commands
+from core.commands import credential as credential_commands
 from core.commands import did as did_commands
 from core.commands import init as init_commands
 from core.commands import log as log_commands
 from core.commands import passphrase as passphrase_commands
+from core.commands import present as present_commands
+from core.commands import verify as verify_commands
 from core.commands.session import add_vault_option
 from core.errors import TesseraError
 
@@ -45,6 +48,9 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70
 COMMAND_GROUPS: tuple[Register, ...] = (
     init_commands.register,
     did_commands.register,
+    credential_commands.register,
+    present_commands.register,
+    verify_commands.register,
     log_commands.register,
     backup_commands.register,
     passphrase_commands.register,

@@ -6,10 +6,9 @@ Every decoder here refuses anything but the one canonical form, raising
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
-import re
+from collections.abc import Callable
 from typing import Any
 
 import base58
@@ -17,7 +16,14 @@ import rfc8785
 
 from core.errors import InvalidInput
 
-_B64URL_RE = re.compile(r"[A-Za-z0-9_-]*")
+_B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: Allowed last characters when len % 4 is 2 (low 4 bits zero) or 3 (low 2 bits zero).
+_CANONICAL_LAST = {
+    2: frozenset(_B64URL_ALPHABET[::16]),
+    3: frozenset(_B64URL_ALPHABET[::4]),
+}
+_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 #: Multicodec codes for the public keys Tessera handles.
 ED25519_PUB = 0xED
@@ -30,7 +36,7 @@ MAX_JSON_BYTES = 1 << 20
 
 def b64url_encode(data: bytes) -> str:
     """Encode bytes as base64url without padding."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(data, newline=False).rstrip(b"=").translate(_TO_URLSAFE).decode()
 
 
 def b64url_decode(text: str) -> bytes:
@@ -41,21 +47,29 @@ def b64url_decode(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise InvalidInput("base64url input must be text", code="malformed_base64url")
-    if _B64URL_RE.fullmatch(text) is None:
+    if "+" in text or "/" in text or "=" in text or not text.isascii():
         raise InvalidInput(
             "base64url input has padding or characters outside the alphabet",
             code="malformed_base64url",
         )
-    if len(text) % 4 == 1:
+    remainder = len(text) % 4
+    if remainder == 1:
         raise InvalidInput("base64url input has an impossible length", code="malformed_base64url")
     try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:  # pragma: no cover - regex rules these out
-        raise InvalidInput("base64url input does not decode", code="malformed_base64url") from exc
-    if b64url_encode(data) != text:
-        raise InvalidInput(
-            "base64url input has non-zero trailing bits", code="malformed_base64url"
+        # strict_mode refuses every other character outside the alphabet (the translated
+        # "-_" become "+/"; the checks above ruled out "+/=" and non-ASCII in the input).
+        data = binascii.a2b_base64(
+            (text + "=" * (-remainder % 4)).encode("ascii").translate(_FROM_URLSAFE),
+            strict_mode=True,
         )
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput(
+            "base64url input has characters outside the alphabet", code="malformed_base64url"
+        ) from exc
+    # The last character of a 2- or 3-character tail carries 4 or 2 unused bits: they must
+    # be zero (checked by lookup, cheaper than re-encoding the result).
+    if remainder and text[-1] not in _CANONICAL_LAST[remainder]:
+        raise InvalidInput("base64url input has non-zero trailing bits", code="malformed_base64url")
     return data
 
 
@@ -134,16 +148,25 @@ def multibase_decode(text: str) -> bytes:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise InvalidInput(f"duplicate JSON member name {key!r}", code="malformed_json")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise InvalidInput(f"duplicate JSON member name {key!r}", code="malformed_json")
+            seen.add(key)
     return result
 
 
 def _reject_constant(name: str) -> Any:
     raise InvalidInput(f"JSON constant {name} is not allowed", code="malformed_json")
+
+
+#: One strict decoder, made once (a JSONDecoder holds no per-call state).
+_STRICT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+)
+_SCAN: Callable[[str, int], tuple[Any, int]] = _STRICT_DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
@@ -159,9 +182,15 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
     except UnicodeDecodeError as exc:
         raise InvalidInput("JSON input is not UTF-8", code="malformed_json") from exc
     try:
-        return json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
-        )
+        # Fast path: the scanner alone, when the value fills the whole text (no whitespace
+        # around it); anything else takes the decoder's full path, which also skips it.
+        value, end = _SCAN(text, 0)
+        if end == len(text):
+            return value
+    except (StopIteration, json.JSONDecodeError, RecursionError):
+        pass
+    try:
+        return _STRICT_DECODER.decode(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise InvalidInput("input is not valid JSON", code="malformed_json") from exc
 

@@ -65,6 +65,8 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "unsupported_did_method",
         "invalid_did_url",
         "invalid_recovery_phrase",
+        "not_bound_to_wallet",
+        "ambiguous_id",
     }
 )
 

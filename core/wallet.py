@@ -7,13 +7,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from core.clock import Clock, SystemClock
+from core.credentials import (
+    Credentials,
+    IssuerKeys,
+    StoredCredential,
+    import_verifier_factory,
+)
 from core.errors import (
     BackupInvalid,
     CryptoError,
@@ -24,6 +30,7 @@ from core.errors import (
 )
 from core.identity import COUNTER_KIND, Identities, Identity
 from core.ledger import Entry, Ledger
+from core.sdjwt.process import ClaimPath
 from core.vault import backup
 from core.vault.kdf import KdfParams
 from core.vault.keystore import DeviceKeyStore
@@ -50,6 +57,9 @@ class Wallet:
         self.vault = vault
         self.clock = clock
         self.identities = Identities(vault, self.seed, clock)
+        self.credentials = Credentials(
+            vault, self.identities, clock, import_verifier_factory(clock)
+        )
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -247,6 +257,98 @@ class Wallet:
         with self.vault.transaction():
             self.identities.delete(did)
             self.log("identity.deleted", "Deleted an identity.", {"did": did})
+
+    # --- credentials -----------------------------------------------------------------
+    #
+    # The log says THAT something happened and with whom (credential id, type, issuer,
+    # audience, the NAMES of disclosed claims), never claim values: it is kept forever,
+    # exported and backed up, and must not become a second copy of personal data.
+
+    def import_credential(
+        self, text: str, *, issuer_keys: IssuerKeys | None = None
+    ) -> StoredCredential:
+        """Check a credential and store it, logged; the same one again returns the stored
+        copy and logs nothing. Nothing is stored when a check fails.
+
+        Raises VerificationError (its code), InvalidInput(not_bound_to_wallet),
+        VaultLocked.
+        """
+        existing = self.credentials.find(text)
+        if existing is not None:
+            return existing
+        # Verification may fetch keys: do it before the write transaction starts.
+        credential = self.credentials.check(text, issuer_keys=issuer_keys)
+        with self.vault.transaction():
+            existing = self.credentials.find(credential.sd_jwt)
+            if existing is not None:  # imported meanwhile (by another wallet object)
+                return existing
+            self.credentials.store(credential)
+            summary = f"Imported a credential ({credential.vct or 'untyped'})."
+            if credential.holder_did is None:
+                summary += " It is not bound to a key: anyone holding it can present it."
+            self.log(
+                "credential.imported",
+                summary,
+                {
+                    "id": credential.id,
+                    "vct": credential.vct,
+                    "issuer": credential.issuer,
+                    "holder_did": credential.holder_did,
+                },
+            )
+        return credential
+
+    def delete_credential(self, credential_id: str) -> StoredCredential:
+        """Delete a credential (by id or unique prefix), logged; returns what was deleted.
+
+        Raises RecordNotFound, InvalidInput(ambiguous_id), VaultLocked.
+        """
+        with self.vault.transaction():
+            credential = self.credentials.delete(credential_id)
+            self.log(
+                "credential.deleted",
+                f"Deleted a credential ({credential.vct or 'untyped'}).",
+                {"id": credential.id, "vct": credential.vct, "issuer": credential.issuer},
+            )
+        return credential
+
+    def present_credential(
+        self,
+        credential_id: str,
+        paths: Iterable[ClaimPath | str],
+        *,
+        nonce: str,
+        audience: str,
+        transaction_data: Sequence[str] = (),
+    ) -> str:
+        """Build a presentation of exactly ``paths`` for ``audience``, logged (the claim
+        names, not their values).
+
+        Raises RecordNotFound, InvalidInput (unknown path, empty nonce or audience,
+        ambiguous_id), CryptoError, VaultLocked.
+        """
+        with self.vault.transaction():
+            presented = self.credentials.presentation(
+                credential_id,
+                paths,
+                nonce=nonce,
+                audience=audience,
+                transaction_data=transaction_data,
+            )
+            credential = presented.credential
+            self.log(
+                "credential.presented",
+                f"Presented a credential ({credential.vct or 'untyped'}) to {audience}.",
+                {
+                    "id": credential.id,
+                    "vct": credential.vct,
+                    "issuer": credential.issuer,
+                    "audience": audience,
+                    "disclosed": list(presented.disclosed),
+                    "transaction_data": len(transaction_data),
+                },
+            )
+        return presented.text
 
     # --- backups ---------------------------------------------------------------------
 

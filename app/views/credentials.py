@@ -1,28 +1,302 @@
-"""Credentials: the cards the user holds from issuers."""
+"""Credentials: the cards the person holds from issuers, a search box over them, and
+every way to bring one in (a file, the clipboard, a drop)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+import logging
+from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.dialogs.credential_detail import CredentialDetailDialog
+from app.importing import FILE_FILTER
+from app.models.credentials import CardRole, CredentialFilterModel, CredentialListModel, make_card
+from app.session import WalletSession
+from app.views.busy import BusyIndicator
+from app.views.credential_card import CardGrid
+from app.views.credential_import import CredentialImporter
 from app.views.empty_state import EmptyState
+from app.views.message import InlineMessage, Tone
 from app.views.page import Page
+from core.credentials import StoredCredential
+from core.errors import TesseraError
+
+log = logging.getLogger(__name__)
+ALREADY_THERE = "This credential is already in your wallet. It is selected below."
 
 
 class CredentialsPage(Page):
-    """The list of stored credentials; for now, how to get the first one."""
+    """The cards, or the empty state when there are none. Without a session (no wallet
+    yet) only the empty state shows and its buttons are reported as unavailable."""
 
     page_name = "credentials"
     title = "Credentials"
     icon_name = "credentials"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: WalletSession | None = None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.session = session
+        self.model = CredentialListModel(self)
+        self.filter = CredentialFilterModel(self)
+        self.filter.setSourceModel(self.model)
+        self.dialog: QWidget | None = None  # the dialog this page has open, for tests
+        self.importer: CredentialImporter | None = None
+        self._stored: dict[str, StoredCredential] = {}
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search by type, issuer or claim")
+        self.search.setAccessibleName("Search credentials")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(380)
+        self.search.textChanged.connect(self._search_changed)
+        self.paste_button = self._button("Paste", QKeySequence.StandardKey.Paste, self.paste)
+        self.import_button = self._button("Import file…", "Ctrl+O", self.import_file, True)
+        find = QAction("Find", self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(self._focus_search)
+        self.addAction(find)
+
+        self.toolbar = QWidget(self)
+        bar = QHBoxLayout(self.toolbar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(8)
+        bar.addWidget(self.search, 1)
+        bar.addStretch(0)
+        bar.addWidget(self.paste_button)
+        bar.addWidget(self.import_button)
+
+        self.message = InlineMessage(self)
+        self.busy = BusyIndicator(self)
+        self.view = CardGrid(self)
+        self.view.setObjectName("credentialCards")
+        self.view.setAccessibleName("Credentials")
+        self.view.setModel(self.filter)
+        self.view.activated.connect(self._activated)  # double-click, Enter
+        self.no_match = QLabel(self)
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.hide()
+
+        self.body.addWidget(self.toolbar)
+        self.body.addWidget(self.message)
+        self.body.addWidget(self.busy)
+        self.body.addWidget(self.view, 1)
+        self.body.addWidget(self.no_match, 1)
         self.set_empty_state(
             EmptyState(
                 "No credentials yet",
-                "Scan a credential offer from an issuer, or import a credential file.",
+                "Scan a credential offer from an issuer, or import a credential file. "
+                "You can also paste one, or drop its file here.",
                 icon_name=self.icon_name,
                 primary_action="Scan offer",
                 secondary_action="Import file…",
-            )
+                more_actions=("Paste",),
+            ),
+            forward=session is None,
         )
+        self.setAcceptDrops(session is not None)
+        if session is not None:
+            self.importer = CredentialImporter(
+                session, self.message, self.busy, lambda: set(self._stored), self
+            )
+            self.importer.imported.connect(self._imported)
+            self.importer.running_changed.connect(self._importing_changed)
+            self.empty_state.action_requested.connect(self._empty_state_action)
+            session.changed.connect(self.refresh)
+            session.unlocked.connect(self.refresh)
+            session.locked.connect(self.clear)
+        self.refresh()
+
+    def _button(
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey,
+        slot: Callable[[], None],
+        primary: bool = False,
+    ) -> QPushButton:
+        """A button whose shortcut works anywhere on the page (a focused text field
+        keeps its own Ctrl+V)."""
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setProperty("primary", primary)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{text.rstrip('…')} ({sequence})")
+        return button
+
+    def _empty_state_action(self, label: str) -> None:
+        if label == "Import file":
+            self.import_file()
+        elif label == "Paste":
+            self.paste()
+        else:
+            self.action_requested.emit(label)
+
+    # --- content ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the cards from the wallet, keeping the selection where possible."""
+        if self.session is None or self.session.is_locked:
+            self.clear()
+            return
+        selected = self.selected_id()
+        now = self.session.context.clock.now()
+        cards = []
+        self._stored = {}
+        newest_first = sorted(self.session.credentials(), key=lambda c: -c.imported_at)
+        for stored in newest_first:
+            try:
+                held = stored.held()
+            except TesseraError:
+                log.warning("stored credential %s cannot be read", stored.id, exc_info=True)
+                continue
+            self._stored[stored.id] = stored
+            cards.append(make_card(
+                stored.id, vct=stored.vct, issuer=stored.issuer, claims=held.claims,
+                issued_at=stored.issued_at, expires_at=stored.expires_at, now=now,
+            ))
+        self.model.set_cards(cards)
+        self._show()
+        if selected is not None:
+            self.select(selected)
+
+    def clear(self) -> None:
+        """Drop everything shown (the wallet was locked)."""
+        if self.importer is not None:
+            self.importer.cancel()
+        self.model.clear()
+        self._stored = {}
+        self.message.clear()
+        self._show(locked=self.session is not None)
+
+    def _show(self, *, locked: bool = False) -> None:
+        has_cards = self.model.rowCount() > 0 and not locked
+        shown = self.filter.rowCount()
+        if self.view.hasFocus() and shown == 0:
+            self.search.setFocus()  # the focus must not fall out of the page
+        self.toolbar.setVisible(has_cards)
+        self.view.setVisible(has_cards and shown > 0)
+        self.no_match.setVisible(has_cards and shown == 0)
+        self.no_match.setText(f"No credentials match “{self.search.text().strip()}”.")
+        self.empty_state.setVisible(not has_cards and not locked)
+
+    def _search_changed(self, text: str) -> None:
+        self.filter.set_search(text)
+        self._show()
+
+    def _focus_search(self) -> None:
+        if self.search.isVisible():
+            self.search.setFocus()
+            self.search.selectAll()
+
+    def selected_id(self) -> str | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isSelected(index):
+            return None
+        return str(index.data(CardRole.ID))
+
+    def select(self, credential_id: str) -> bool:
+        """Select (and scroll to) the card of ``credential_id``; False if it is hidden."""
+        row = self.model.row_of(credential_id)
+        if row < 0:
+            return False
+        index = self.filter.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+        return True
+
+    # --- import ----------------------------------------------------------------------------
+
+    @property
+    def importing(self) -> bool:
+        return self.importer is not None and self.importer.running
+
+    def import_file(self) -> None:
+        if self.importer is None or not self.importer.ready:
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import a credential", str(Path.home()), FILE_FILTER
+        )
+        if chosen:
+            self.import_path(Path(chosen))
+
+    def import_path(self, path: Path) -> None:
+        """Read and import one file on a worker."""
+        if self.importer is not None:
+            self.importer.start(path)
+
+    def paste(self) -> None:
+        """Import what the clipboard holds: credential text, or a copied file."""
+        if self.importer is not None:
+            self.importer.from_clipboard()
+
+    def _importing_changed(self, running: bool) -> None:
+        self.paste_button.setEnabled(not running)
+        self.import_button.setEnabled(not running)
+
+    def _imported(self, stored: StoredCredential, known: bool) -> None:
+        self.search.clear()  # the new card must be in sight
+        self.select(stored.id)
+        self.view.setFocus()
+        if known:
+            self.message.show_message(ALREADY_THERE, Tone.INFO)
+            return
+        row = self.model.row_of(stored.id)
+        name = self.model.card(row).type if row >= 0 else "Credential"
+        self.status_message.emit(f"{name} added.")
+
+    # --- drag and drop -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.importer is not None and self.importer.accepts(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        importer = self.importer
+        if importer is not None and importer.ready and importer.from_mime(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    # --- detail ----------------------------------------------------------------------------
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.open_detail(str(index.data(CardRole.ID)))
+
+    def open_detail(self, credential_id: str) -> None:
+        stored = self._stored.get(credential_id)
+        if self.session is None or stored is None:
+            return
+        dialog = CredentialDetailDialog(self.session, stored, self)
+        dialog.status_message.connect(self.status_message)
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(self._dialog_closed)
+        dialog.open()
+
+    def _dialog_closed(self) -> None:
+        self.dialog = None
+        if self.view.isVisible():
+            self.view.setFocus()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -31,7 +33,8 @@ def _centred(widget: QWidget) -> QHBoxLayout:
 
 
 class EmptyState(QWidget):
-    """Centred icon, title and a sentence saying what to do next, with up to two buttons.
+    """Centred icon, title and a sentence saying what to do next, with a primary and a
+    secondary button and, after them, ``more_actions`` buttons.
 
     ``action_requested(str)`` carries the clean label of the button pressed (see
     ``action_label``); the page decides what the action does.
@@ -48,6 +51,8 @@ class EmptyState(QWidget):
         secondary_action: str | None = None,
         icon_size: int = 40,
         parent: QWidget | None = None,
+        *,
+        more_actions: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
@@ -75,11 +80,12 @@ class EmptyState(QWidget):
 
         self.primary_button = self._make_button(primary_action, primary=True)
         self.secondary_button = self._make_button(secondary_action, primary=False)
+        self.more_buttons = [self._make_button(text, primary=False) for text in more_actions]
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)
         buttons.addStretch(1)
-        for button in (self.primary_button, self.secondary_button):
+        for button in (self.primary_button, self.secondary_button, *self.more_buttons):
             if button is not None:
                 buttons.addWidget(button)
         buttons.addStretch(1)
@@ -93,7 +99,7 @@ class EmptyState(QWidget):
         layout.addLayout(_centred(self.title_label))
         layout.addSpacing(8)
         layout.addLayout(_centred(self.text_label))
-        if self.primary_button or self.secondary_button:
+        if self.primary_button or self.secondary_button or self.more_buttons:
             layout.addSpacing(24)
             layout.addLayout(buttons)
         layout.addStretch(1)

@@ -44,6 +44,6 @@ def split(unverified_sd_jwt: str) -> CompactSdJwt:
     issuer_jwt, middle, last = parts[0], parts[1:-1], parts[-1]
     if not issuer_jwt:
         raise VerificationError("malformed", "the SD-JWT has no issuer-signed JWT")
-    if any(not part for part in middle):
+    if "" in middle:
         raise VerificationError("malformed", "the SD-JWT has an empty disclosure ('~~')")
     return CompactSdJwt(issuer_jwt, tuple(middle), last or None)

@@ -60,9 +60,10 @@ class Disclosure:
         array = [salt, value] if name is None else [salt, name, value]
         try:
             text = json.dumps(array, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError) as exc:
+            raw = text.encode("utf-8")
+        except (TypeError, ValueError) as exc:  # UnicodeEncodeError (lone surrogates) included
             raise InvalidInput(f"claim value cannot be written as JSON: {exc}") from exc
-        return cls(b64url_encode(text.encode("utf-8")), salt, name, value)
+        return cls(b64url_encode(raw), salt, name, value)
 
     @classmethod
     def parse(cls, encoded: str) -> Disclosure:

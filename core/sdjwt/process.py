@@ -18,6 +18,7 @@ from core.sdjwt.disclosure import Disclosure
 
 ClaimPath = tuple[str | int, ...]
 MAX_DEPTH: Final = 48
+_CONTAINERS: Final = (dict, list)
 
 
 def format_path(path: ClaimPath) -> str:
@@ -77,8 +78,12 @@ class _Walker:
         return node
 
     def _object(self, node: dict[str, Any], path: ClaimPath, requires: tuple[str, ...]) -> Any:
-        result = {
+        if "..." in node:  # {"...": digest} alone is an array element, handled by _array
+            raise VerificationError("malformed", "'...' cannot be a claim name")
+        result = {  # scalars are copied as they are, without a call (the common case)
             name: self.walk(value, (*path, name), requires)
+            if isinstance(value, _CONTAINERS)
+            else value
             for name, value in node.items()
             if name != "_sd"
         }
@@ -99,8 +104,11 @@ class _Walker:
                 )
             claim_path = (*path, disclosure.name)
             self.disclosed.append(DisclosedClaim(claim_path, disclosure, requires))
-            result[disclosure.name] = self.walk(
-                disclosure.value, claim_path, (*requires, disclosure.encoded)
+            value = disclosure.value
+            result[disclosure.name] = (
+                self.walk(value, claim_path, (*requires, disclosure.encoded))
+                if isinstance(value, _CONTAINERS)
+                else value
             )
         return result
 
@@ -133,7 +141,8 @@ def process_claims(
     Raises VerificationError: disclosure_duplicate (a disclosure or a digest twice),
     disclosure_invalid (a disclosure no digest references, one of the wrong kind for
     where it is referenced, or one that overwrites a claim), malformed (bad ``_sd``,
-    non-string digests, too deep), unsupported_alg (unknown ``_sd_alg``).
+    non-string digests, a claim named ``...``, too deep), unsupported_alg (unknown
+    ``_sd_alg``).
     """
     walker = _Walker(disclosures, hash_alg)
     claims = walker.walk(payload, (), ())

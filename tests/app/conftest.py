@@ -19,6 +19,7 @@ from app.resources import load_stylesheet
 from core.clock import SystemClock
 from core.vault.kdf import KdfParams
 from core.vault.keystore import MemoryKeyStore
+from core.wallet import Wallet
 
 qt_workarounds.apply()  # as app.__main__ does, before any signal is emitted
 
@@ -78,3 +79,19 @@ def flow(qtbot, styled_app: QApplication, wallet_context: AppContext) -> Iterato
     yield app_flow
     app_flow.shutdown()
     QThreadPool.globalInstance().waitForDone(5000)
+
+
+@pytest.fixture
+def wallet_window(qtbot, flow: AppFlow, wallet_context: AppContext) -> MainWindow:
+    """A wallet made on disk beforehand (one identity), unlocked through the unlock
+    dialog, its main window active."""
+    from tests.app.driving import submit_passphrase, unlock_dialog, wait_for_main
+
+    made, _phrase = Wallet.create(wallet_context.vault_dir, PASSPHRASE, kdf=wallet_context.kdf)
+    made.close()
+    flow.start()
+    submit_passphrase(qtbot, unlock_dialog(qtbot, flow), PASSPHRASE)
+    main = wait_for_main(qtbot, flow)
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow, timeout=5000)
+    return main

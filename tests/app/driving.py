@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from app.dialogs.unlock import UnlockDialog
 from app.flow import AppFlow
 from app.main_window import MainWindow
 from app.onboarding import OnboardingWindow
+from app.views.credentials import CredentialsPage
 
 WAIT_MS = 10_000
 
@@ -81,3 +82,11 @@ def submit_passphrase(qtbot, dialog: UnlockDialog, passphrase: str) -> None:
     type_into(qtbot, dialog.passphrase, passphrase)
     press(qtbot, dialog.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT_MS)
+
+
+def paste_credential(qtbot, page: CredentialsPage, text: str) -> None:
+    """Put ``text`` on the clipboard, press Paste, and wait for the check to finish."""
+    QApplication.clipboard().setText(text)
+    empty = page.empty_state.isVisible()
+    click(qtbot, page.empty_state.more_buttons[0] if empty else page.paste_button)
+    qtbot.waitUntil(lambda: not page.importing, timeout=WAIT_MS)

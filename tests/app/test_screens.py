@@ -6,14 +6,20 @@ Set TESSERA_SCREENSHOTS=DIR to keep the PNGs (the README's screenshots come from
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.credential_text import DAY
+from app.dialogs.credential_detail import CredentialDetailDialog
+from app.dialogs.share import ShareDialog
 from app.flow import AppFlow
+from app.views.credentials import CredentialsPage
+from core.clock import FixedClock
 from core.wallet import Wallet
 from tests.app.conftest import PASSPHRASE
 from tests.app.driving import (
@@ -27,6 +33,16 @@ from tests.app.driving import (
     wait_for_main,
 )
 from tests.app.imaging import assert_not_blank
+from tests.app.issuing import (
+    BANK_CLAIMS,
+    BANK_DISCLOSABLE,
+    BANK_VCT,
+    DEGREE_CLAIMS,
+    DEGREE_DISCLOSABLE,
+    DEGREE_VCT,
+    TestIssuer,
+    holder_key,
+)
 
 
 @pytest.fixture
@@ -104,6 +120,9 @@ def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
     window = wait_for_main(qtbot, flow)
     window.resize(1120, 720)
 
+    window.show_page("credentials")
+    shots(window, "credentials-empty")
+
     window.show_page("identities")
     page = window.pages["identities"]
     page.select(first.did)
@@ -132,3 +151,78 @@ def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
 
     window.lock_action.trigger()
     shots(window, "locked")
+
+
+def _credentials_for_screens(wallet_context) -> None:  # type: ignore[no-untyped-def]
+    """A wallet with three credentials of different types from three https issuers: an
+    identity credential, a bank account that expires in 12 days and a degree that
+    expired last month (imported while it was still valid)."""
+    wallet, _ = Wallet.create(wallet_context.vault_dir, PASSPHRASE, kdf=wallet_context.kdf)
+    wallet.close()
+    now = time.time()
+    past = FixedClock(now - 400 * DAY)
+    pid = TestIssuer.new("https://pid.example.gov")
+    bank = TestIssuer.new("https://www.examplebank.eu")
+    university = TestIssuer.new("https://uni.example.edu")
+    with Wallet.open(wallet_context.vault_dir, clock=past) as wallet:
+        wallet.unlock(PASSPHRASE)
+        holder = holder_key(wallet)
+        degree = university.issue(holder, DEGREE_CLAIMS, DEGREE_DISCLOSABLE, DEGREE_VCT,
+                                  expires_in=370 * DAY, clock=past)
+        wallet.import_credential(degree, issuer_keys=university.issuer_keys)
+    with Wallet.open(wallet_context.vault_dir) as wallet:
+        wallet.unlock(PASSPHRASE)
+        account = bank.issue(holder, BANK_CLAIMS, BANK_DISCLOSABLE, BANK_VCT,
+                             expires_in=12 * DAY + 3600)
+        wallet.import_credential(account, issuer_keys=bank.issuer_keys)
+        wallet.import_credential(pid.issue(holder), issuer_keys=pid.issuer_keys)
+
+
+def test_credential_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
+    _credentials_for_screens(wallet_context)
+    flow.start()
+    submit_passphrase(qtbot, unlock_dialog(qtbot, flow), PASSPHRASE)
+    window = wait_for_main(qtbot, flow)
+    window.resize(1120, 720)
+    window.show_page("credentials")
+    page = window.pages["credentials"]
+    assert isinstance(page, CredentialsPage) and page.model.rowCount() == 3
+    types = {page.model.card(row).type for row in range(3)}
+    assert types == {"Identity credential", "Bank account", "University degree"}
+    pid_row = next(row for row in range(3) if page.model.card(row).type == "Identity credential")
+    page.select(page.model.card(pid_row).id)
+    shots(window, "credentials")
+
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    detail = page.dialog
+    assert isinstance(detail, CredentialDetailDialog)
+    qtbot.waitExposed(detail)
+    shots(detail, "credential-detail")
+
+    click(qtbot, detail.share_button)
+    share = detail.dialog
+    assert isinstance(share, ShareDialog)
+    qtbot.waitExposed(share)
+    for path in ("given_name", "family_name", "address.locality"):
+        assert share.model.set_checked(path, True)
+    type_into(qtbot, share.audience, "https://shop.example.com")
+    type_into(qtbot, share.nonce, "n-0S6_WzA2Mj")
+    share.tree.setFocus()
+    shots(share, "share")
+    click(qtbot, share.share_button)
+    qtbot.waitUntil(lambda: share.presentation is not None, timeout=WAIT_MS)
+    shots(share, "share-done")
+    share.reject()
+    detail.reject()
+
+    page.search.setFocus()
+    type_into(qtbot, page.search, "bank")
+    shots(window, "credentials-search")
+    page.search.clear()
+    page.paste_button.setFocus()
+    QApplication.clipboard().setText("not a credential")
+    click(qtbot, page.paste_button)
+    qtbot.waitUntil(lambda: not page.importing, timeout=WAIT_MS)
+    page.message.details_button.setChecked(True)
+    shots(window, "credentials-import-error")

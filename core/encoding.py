@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +17,13 @@ import rfc8785
 
 from core.errors import InvalidInput
 
-_B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-#: Allowed last characters when len % 4 is 2 (low 4 bits zero) or 3 (low 2 bits zero).
-_CANONICAL_LAST = {
-    2: frozenset(_B64URL_ALPHABET[::16]),
-    3: frozenset(_B64URL_ALPHABET[::4]),
-}
-_FROM_URLSAFE = bytes.maketrans(b"-_", b"+/")
+_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+#: Allowed last bytes when len % 4 is 2 (low 4 bits zero) or 3 (low 2 bits zero).
+_CANONICAL_LAST = {2: frozenset(_B64URL_ALPHABET[::16]), 3: frozenset(_B64URL_ALPHABET[::4])}
+#: base64url → base64 in one pass; "+", "/" and "=" become "!", which strict decoding refuses.
+_FROM_URLSAFE = bytes.maketrans(b"-_+/=", b"+/!!!")
 _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
+_PADDING = (b"", b"", b"==", b"=")
 
 #: Multicodec codes for the public keys Tessera handles.
 ED25519_PUB = 0xED
@@ -47,30 +47,28 @@ def b64url_decode(text: str) -> bytes:
     """
     if not isinstance(text, str):
         raise InvalidInput("base64url input must be text", code="malformed_base64url")
-    if "+" in text or "/" in text or "=" in text or not text.isascii():
-        raise InvalidInput(
-            "base64url input has padding or characters outside the alphabet",
-            code="malformed_base64url",
-        )
-    remainder = len(text) % 4
-    if remainder == 1:
-        raise InvalidInput("base64url input has an impossible length", code="malformed_base64url")
     try:
-        # strict_mode refuses every other character outside the alphabet (the translated
-        # "-_" become "+/"; the checks above ruled out "+/=" and non-ASCII in the input).
-        data = binascii.a2b_base64(
-            (text + "=" * (-remainder % 4)).encode("ascii").translate(_FROM_URLSAFE),
-            strict_mode=True,
-        )
-    except (binascii.Error, ValueError) as exc:
+        raw = text.encode("ascii")
+    except UnicodeEncodeError as exc:
         raise InvalidInput(
             "base64url input has characters outside the alphabet", code="malformed_base64url"
         ) from exc
+    remainder = len(raw) % 4
+    if remainder == 1:
+        raise InvalidInput("base64url input has an impossible length", code="malformed_base64url")
     # The last character of a 2- or 3-character tail carries 4 or 2 unused bits: they must
     # be zero (checked by lookup, cheaper than re-encoding the result).
-    if remainder and text[-1] not in _CANONICAL_LAST[remainder]:
+    if remainder and raw[-1] not in _CANONICAL_LAST[remainder]:
         raise InvalidInput("base64url input has non-zero trailing bits", code="malformed_base64url")
-    return data
+    try:
+        return binascii.a2b_base64(
+            raw.translate(_FROM_URLSAFE) + _PADDING[remainder], strict_mode=True
+        )
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput(
+            "base64url input has padding or characters outside the alphabet",
+            code="malformed_base64url",
+        ) from exc
 
 
 def encode_varint(value: int) -> bytes:
@@ -162,9 +160,16 @@ def _reject_constant(name: str) -> Any:
     raise InvalidInput(f"JSON constant {name} is not allowed", code="malformed_json")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise InvalidInput(f"JSON number {text[:20]} is out of range", code="malformed_json")
+    return value
+
+
 #: One strict decoder, made once (a JSONDecoder holds no per-call state).
 _STRICT_DECODER = json.JSONDecoder(
-    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
 )
 _SCAN: Callable[[str, int], tuple[Any, int]] = _STRICT_DECODER.scan_once  # type: ignore[attr-defined]
 

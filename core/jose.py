@@ -9,9 +9,9 @@ cap, and ``crit`` only with extensions the caller says it understands.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
+import nacl.bindings
 import nacl.exceptions
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -67,7 +67,8 @@ def verify_bytes(key: PublicKey, message: bytes, signature: bytes) -> None:
         raise VerificationError("bad_signature", "signature has the wrong length")
     if isinstance(key, Ed25519PublicKey):
         try:
-            key.verify_key.verify(message, signature)
+            # libsodium's crypto_sign_open directly: VerifyKey.verify adds only wrapping.
+            nacl.bindings.crypto_sign_open(signature + message, key.raw)
         except nacl.exceptions.BadSignatureError as exc:
             raise VerificationError("bad_signature", "signature does not verify") from exc
         return
@@ -85,14 +86,19 @@ def verify_bytes(key: PublicKey, message: bytes, signature: bytes) -> None:
 # --- compact JWS --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UnverifiedJws:
-    """A compact JWS split and decoded, but NOT verified. Use :func:`verify` next."""
+class UnverifiedJws(NamedTuple):
+    """A compact JWS split and decoded, but NOT verified. Use :func:`verify` next.
+
+    Immutable; a NamedTuple because it is built on every verification's hot path.
+    """
 
     header: Mapping[str, Any]
     payload: bytes
     signature: bytes
-    signing_input: bytes = field(repr=False)
+    signing_input: bytes
+
+    def __repr__(self) -> str:
+        return f"UnverifiedJws(header={dict(self.header)!r})"
 
     @property
     def alg(self) -> str:
@@ -104,9 +110,9 @@ class UnverifiedJws:
         return kid if isinstance(kid, str) else None
 
 
-@dataclass(frozen=True)
-class VerifiedJws:
-    """A JWS whose signature has been checked with ``key``."""
+class VerifiedJws(NamedTuple):
+    """A JWS whose signature has been checked with ``key`` (immutable; a NamedTuple
+    because every verification builds one)."""
 
     header: Mapping[str, Any]
     payload: bytes
@@ -118,13 +124,6 @@ class VerifiedJws:
             return parse_json_object(self.payload)
         except InvalidInput as exc:
             raise VerificationError("malformed", f"JWS payload: {exc.message}") from exc
-
-
-def _segment(text: str, what: str) -> bytes:
-    try:
-        return b64url_decode(text)
-    except InvalidInput as exc:
-        raise VerificationError("malformed", f"JWS {what} is not canonical base64url") from exc
 
 
 def _check_crit(header: Mapping[str, Any], understood: Collection[str]) -> None:
@@ -158,19 +157,17 @@ def parse(token: str, *, max_chars: int = MAX_JWS_CHARS) -> UnverifiedJws:
     if not header_b64 or not signature_b64:
         raise VerificationError("malformed", "JWS header or signature is empty")
     try:
-        header = parse_json_object(_segment(header_b64, "header"))
+        header = parse_json_object(b64url_decode(header_b64))
+        payload = b64url_decode(payload_b64)
+        signature = b64url_decode(signature_b64)
     except InvalidInput as exc:
-        raise VerificationError("malformed", f"JWS header: {exc.message}") from exc
+        raise VerificationError("malformed", f"JWS: {exc.message}") from exc
     if not isinstance(header.get("alg"), str):
         raise VerificationError("malformed", "JWS header has no 'alg'")
     if "b64" in header:
         raise VerificationError("malformed", "unencoded JWS payloads (b64) are not supported")
-    return UnverifiedJws(
-        header=header,
-        payload=_segment(payload_b64, "payload"),
-        signature=_segment(signature_b64, "signature"),
-        signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
-    )
+    signing_input = token[: len(header_b64) + 1 + len(payload_b64)].encode("ascii")
+    return UnverifiedJws(header, payload, signature, signing_input)
 
 
 def check_algorithm(alg: str, algorithms: Collection[str], key: PublicKey | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.errors import VerificationError
 
@@ -10,18 +10,17 @@ from core.errors import VerificationError
 MAX_SD_JWT_CHARS = 512 * 1024
 
 
-@dataclass(frozen=True)
-class CompactSdJwt:
-    """The parts of an SD-JWT as strings, exactly as received (nothing verified)."""
+class CompactSdJwt(NamedTuple):
+    """The parts of an SD-JWT as strings, exactly as received (nothing verified).
+
+    Immutable; a NamedTuple because every verification builds one.
+    """
 
     issuer_jwt: str
     disclosures: tuple[str, ...]
     kb_jwt: str | None
-
-    @property
-    def without_kb(self) -> str:
-        """The SD-JWT up to and including the last ``~``: the input of ``sd_hash``."""
-        return "~".join((self.issuer_jwt, *self.disclosures)) + "~"
+    #: The SD-JWT up to and including the last ``~``: the input of ``sd_hash``.
+    without_kb: str
 
     def serialize(self) -> str:
         return self.without_kb + (self.kb_jwt or "")
@@ -46,4 +45,5 @@ def split(unverified_sd_jwt: str) -> CompactSdJwt:
         raise VerificationError("malformed", "the SD-JWT has no issuer-signed JWT")
     if "" in middle:
         raise VerificationError("malformed", "the SD-JWT has an empty disclosure ('~~')")
-    return CompactSdJwt(issuer_jwt, tuple(middle), last or None)
+    without_kb = text[: len(text) - len(last)]
+    return CompactSdJwt(issuer_jwt, tuple(middle), last or None, without_kb)

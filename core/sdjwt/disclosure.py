@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from core.encoding import b64url_decode, b64url_encode, parse_json
 from core.errors import InvalidInput, VerificationError
@@ -27,20 +26,26 @@ def digest_of(encoded: str, hash_alg: str = DEFAULT_HASH_ALG) -> str:
 
     Raises VerificationError(unsupported_alg) for an unknown ``_sd_alg``.
     """
+    if hash_alg == DEFAULT_HASH_ALG:  # the common case, without the table lookup
+        return b64url_encode(hashlib.sha256(encoded.encode("ascii")).digest())
     function = HASH_ALGORITHMS.get(hash_alg)
     if function is None:
         raise VerificationError("unsupported_alg", f"unknown _sd_alg {hash_alg!r}")
     return b64url_encode(function(encoded.encode("ascii")).digest())
 
 
-@dataclass(frozen=True)
-class Disclosure:
+class Disclosure(NamedTuple):
     """One disclosure; ``name`` is None for an array element."""
 
+    # A NamedTuple is as immutable as a frozen dataclass and a third of the cost to build:
+    # verifiers build one per presented disclosure on their hot path.
     encoded: str
-    salt: str = field(repr=False)
+    salt: str
     name: str | None
     value: Any
+
+    def __repr__(self) -> str:
+        return f"Disclosure(name={self.name!r}, value={self.value!r})"
 
     @property
     def is_array_element(self) -> bool:

@@ -278,7 +278,7 @@ def test_verify_and_present(setup: Setup, capsys: pytest.CaptureFixture[str]) ->
         (f"reference sd-jwt {figures['sd_jwt']} `SDJWTVerifier` (EdDSA KB subclass)",
          median["reference"],
          f"{reference_vs_floor:.1f}x floor; Tessera has {vs_reference:.1f}x its throughput",
-         f"Tessera ≥ {TARGET_VS_REFERENCE:.0f}x throughput"),
+         f"Tessera ≥ {TARGET_VS_REFERENCE:.1f}x throughput"),
         ("Tessera, a new `Verifier` per presentation (holder key not cached)",
          median["tessera_new_verifier"], f"{new_vs_floor:.2f}x floor", "(reported)"),
         ("present floor: 1 Ed25519 sign + 1 SHA-256", median["present_floor"], "1.00x", ""),

@@ -12,14 +12,7 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt, Signal
 
 from app.credential_text import format_value
 from app.models.claim_nodes import (
@@ -31,8 +24,7 @@ from app.models.claim_nodes import (
     build_tree,
     dotted,
 )
-
-_Index = QModelIndex | QPersistentModelIndex
+from app.models.rows import Index, header_text, role_names
 
 
 class ClaimColumn(IntEnum):
@@ -77,7 +69,7 @@ class ClaimTreeModel(QAbstractItemModel):
         """Every claim shown, depth first."""
         return [node for node in self._root.walk() if node is not self._root]
 
-    def node(self, index: _Index) -> ClaimNode:
+    def node(self, index: Index) -> ClaimNode:
         if not index.isValid():
             return self._root
         node = index.internalPointer()
@@ -139,12 +131,12 @@ class ClaimTreeModel(QAbstractItemModel):
 
     # --- the tree ---------------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if not self.hasIndex(row, column, parent):
             return QModelIndex()
         return self.createIndex(row, column, self.node(parent).children[row])
 
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
         up = self.node(index).parent
@@ -152,15 +144,15 @@ class ClaimTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(up.row, 0, up)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self.node(parent).children)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return len(ClaimColumn)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         node = self.node(index)
@@ -203,7 +195,7 @@ class ClaimTreeModel(QAbstractItemModel):
             why = why.format(parent=up.label if up is not None else "its group")
         return why
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not (self.checkable and index.isValid() and role == Qt.ItemDataRole.CheckStateRole):
             return False
         node = self.node(index)
@@ -219,7 +211,7 @@ class ClaimTreeModel(QAbstractItemModel):
         self.selection_changed.emit()
         return True
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -234,15 +226,7 @@ class ClaimTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(ClaimColumn)
-        ):
-            return HEADERS[ClaimColumn(section)]
-        return None
+        return header_text(HEADERS, ClaimColumn, section, orientation, role)
 
     def roleNames(self) -> dict[int, bytes]:
-        names = dict(super().roleNames())
-        names.update({int(role): role.name.lower().encode() for role in ClaimRole})
-        return names
+        return role_names(super().roleNames(), ClaimRole)

@@ -8,14 +8,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from app.credential_text import (
     Validity,
@@ -29,8 +22,8 @@ from app.credential_text import (
     validity,
 )
 from app.formatting import local_date
+from app.models.rows import Index, RowsListModel
 
-_Index = QModelIndex | QPersistentModelIndex
 UNKNOWN_ISSUER = "Unknown issuer"
 
 
@@ -129,44 +122,32 @@ def card_sentence(card: Card) -> str:
     return ", ".join(parts)
 
 
-class CredentialListModel(QAbstractListModel):
+class CredentialListModel(RowsListModel[Card]):
     """Cards in the order given (newest first from the page). :meth:`set_cards` replaces
     them all; :meth:`clear` drops them (on lock)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._cards: list[Card] = []
+    roles = CardRole
 
     def set_cards(self, cards: Sequence[Card]) -> None:
-        self.beginResetModel()
-        self._cards = list(cards)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_cards([])
+        self._set_rows(cards)
 
     def card(self, row: int) -> Card:
         """Raises IndexError for a row that is not there."""
-        if not 0 <= row < len(self._cards):
-            raise IndexError(row)
-        return self._cards[row]
+        return self._at(row)
 
     def row_of(self, credential_id: str) -> int:
         """The row of the credential with ``credential_id``, or -1."""
-        return next((i for i, c in enumerate(self._cards) if c.id == credential_id), -1)
+        return self._find(lambda card: card.id == credential_id)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._cards)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._cards):
-            return None
-        card = self._cards[index.row()]
+    def _shown(self, card: Card, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return card.type
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             return card_sentence(card)
-        raw = {
+        return None
+
+    def _raw(self, card: Card) -> dict[int, Any]:
+        return {
             CardRole.ID: card.id,
             CardRole.TYPE: card.type,
             CardRole.VCT: card.vct,
@@ -181,17 +162,6 @@ class CredentialListModel(QAbstractListModel):
             CardRole.SEARCH_TEXT: card.search_text,
             CardRole.EXPIRY_NOTE: card.expiry_note,
         }
-        return raw.get(role)  # type: ignore[call-overload]
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def roleNames(self) -> dict[int, bytes]:
-        names = dict(super().roleNames())
-        names.update({int(role): role.name.lower().encode() for role in CardRole})
-        return names
 
 
 class CredentialFilterModel(QSortFilterProxyModel):
@@ -213,7 +183,7 @@ class CredentialFilterModel(QSortFilterProxyModel):
             self._words = words
             self.invalidateRowsFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._words:
             return True
         model = self.sourceModel()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from app.models.activity import ActivityColumn, ActivityTableModel
 from app.session import WalletSession
@@ -62,22 +62,11 @@ class ActivityPage(Page):
         self._task: TaskHandle | None = None
 
         self.banner = InlineMessage(self, banner=True)
-        self.table = QTableView(self)
-        self.table.setObjectName("activityTable")
-        self.table.setAccessibleName("Activity")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 18)
+        self.table = self.row_table(
+            self.model, "activityTable", "Activity",
+            elide=Qt.TextElideMode.ElideRight, row_padding=18,
+        )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(ActivityColumn.TIME, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ActivityColumn.KIND, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ActivityColumn.SUMMARY, QHeaderView.ResizeMode.Stretch)

@@ -4,7 +4,6 @@ every way to bring one in (a file, the clipboard, a drop)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -59,8 +57,13 @@ class CredentialsPage(Page):
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(380)
         self.search.textChanged.connect(self._search_changed)
-        self.paste_button = self._button("Paste", QKeySequence.StandardKey.Paste, self.paste)
-        self.import_button = self._button("Import file…", "Ctrl+O", self.import_file, True)
+        # these shortcuts work on the empty page too, where the toolbar is hidden
+        self.paste_button = self.shortcut_button(
+            "Paste", QKeySequence.StandardKey.Paste, self.paste, only_when_usable=False
+        )
+        self.import_button = self.shortcut_button(
+            "Import file…", "Ctrl+O", self.import_file, True, only_when_usable=False
+        )
         find = QAction("Find", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -116,29 +119,6 @@ class CredentialsPage(Page):
             session.unlocked.connect(self.refresh)
             session.locked.connect(self.clear)
         self.refresh()
-
-    def _button(
-        self,
-        text: str,
-        shortcut: str | QKeySequence.StandardKey,
-        slot: Callable[[], None],
-        primary: bool = False,
-    ) -> QPushButton:
-        """A button whose shortcut works anywhere on the page (a focused text field
-        keeps its own Ctrl+V)."""
-        button = QPushButton(text, self)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setProperty("primary", primary)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        button.setToolTip(f"{text.rstrip('…')} ({sequence})")
-        return button
 
     def _empty_state_action(self, label: str) -> None:
         if label == "Import file":

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
-    QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -43,11 +38,12 @@ class IdentitiesPage(Page):
         self.model = IdentityTableModel(parent=self)
         self.dialog: QWidget | None = None  # the dialog this page has open, for tests
 
-        self.new_button = self._button("New identity…", "Ctrl+N", self.new_identity, True)
-        self.rename_button = self._button("Rename…", "F2", self.rename_identity)
-        self.copy_button = self._button("Copy DID", QKeySequence.StandardKey.Copy, self.copy_did)
-        self.qr_button = self._button("Show QR code…", "Ctrl+R", self.show_qr)
-        self.delete_button = self._button(
+        make = self.shortcut_button
+        self.new_button = make("New identity…", "Ctrl+N", self.new_identity, True)
+        self.rename_button = make("Rename…", "F2", self.rename_identity)
+        self.copy_button = make("Copy DID", QKeySequence.StandardKey.Copy, self.copy_did)
+        self.qr_button = make("Show QR code…", "Ctrl+R", self.show_qr)
+        self.delete_button = make(
             "Delete…", QKeySequence.StandardKey.Delete, self.delete_identity
         )
 
@@ -62,22 +58,11 @@ class IdentitiesPage(Page):
             bar.addWidget(button)
         bar.addStretch(1)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("identityTable")
-        self.table.setAccessibleName("Identities")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 20)
+        self.table = self.row_table(
+            self.model, "identityTable", "Identities",
+            elide=Qt.TextElideMode.ElideMiddle, row_padding=20,
+        )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(IdentityColumn.NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(IdentityColumn.DID, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(IdentityColumn.KIND, QHeaderView.ResizeMode.ResizeToContents)
@@ -106,34 +91,6 @@ class IdentitiesPage(Page):
             session.unlocked.connect(self.refresh)
             session.locked.connect(self.clear)
         self.refresh()
-
-    def _button(
-        self,
-        text: str,
-        shortcut: str | QKeySequence.StandardKey,
-        slot: Callable[[], None],
-        primary: bool = False,
-    ) -> QPushButton:
-        """A button for an action, with a keyboard shortcut that works anywhere on the
-        page (while the button is usable)."""
-        button = QPushButton(text, self)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setProperty("primary", primary)
-        button.clicked.connect(slot)
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-        def triggered() -> None:
-            if button.isEnabled() and button.isVisible():
-                slot()
-
-        action.triggered.connect(triggered)
-        self.addAction(action)
-        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        if sequence:
-            button.setToolTip(f"{text.rstrip('…')} ({sequence})")
-        return button
 
     # --- content ---------------------------------------------------------------------------
 

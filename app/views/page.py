@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.views.empty_state import EmptyState
 from app.views.typography import TITLE_SCALE, scaled_font
@@ -56,3 +65,65 @@ class Page(QWidget):
         if forward:
             empty_state.action_requested.connect(self.action_requested)
         self.body.addWidget(empty_state, stretch)
+
+    def shortcut_button(
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey,
+        slot: Callable[[], None],
+        primary: bool = False,
+        *,
+        only_when_usable: bool = True,
+    ) -> QPushButton:
+        """A button for an action, with a keyboard shortcut that works anywhere on the
+        page (a focused text field keeps its own, such as Ctrl+V). With
+        ``only_when_usable`` the shortcut does nothing while the button is disabled or
+        hidden."""
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setProperty("primary", primary)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        def triggered() -> None:
+            if not only_when_usable or (button.isEnabled() and button.isVisible()):
+                slot()
+
+        action.triggered.connect(triggered)
+        self.addAction(action)
+        sequence = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if sequence:
+            button.setToolTip(f"{text.rstrip('…')} ({sequence})")
+        return button
+
+    def row_table(
+        self,
+        model: QAbstractItemModel,
+        object_name: str,
+        accessible_name: str,
+        *,
+        elide: Qt.TextElideMode,
+        row_padding: int,
+    ) -> QTableView:
+        """A read-only table of ``model`` that selects one whole row at a time, without
+        grid or row numbers; each row is a line of text plus ``row_padding`` pixels."""
+        table = QTableView(self)
+        table.setObjectName(object_name)
+        table.setAccessibleName(accessible_name)
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTextElideMode(elide)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + row_padding)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        return table

@@ -63,3 +63,17 @@ class Context:
 
 Handler: TypeAlias = Callable[[argparse.Namespace, Context], int]
 Register: TypeAlias = Callable[["SubParsers", argparse.ArgumentParser], None]
+
+
+def add_group(
+    subparsers: SubParsers,
+    common: argparse.ArgumentParser,
+    name: str,
+    *,
+    help: str,
+    description: str,
+) -> SubParsers:
+    """Add the group ``tessera NAME COMMAND`` and return the subparsers its commands go in
+    (the chosen command lands in ``NAME_command``)."""
+    group = subparsers.add_parser(name, parents=[common], help=help, description=description)
+    return group.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)

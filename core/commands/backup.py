@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.commands import Context, SubParsers
+from core.commands import Context, SubParsers, add_group
 from core.commands.session import (
     PASSPHRASE_ENV,
     add_kdf_option,
@@ -35,10 +35,9 @@ from core.wallet import Wallet
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add the ``backup`` group."""
-    group = subparsers.add_parser(
-        "backup", parents=[common], help="encrypted backups", description="Backups."
+    commands = add_group(
+        subparsers, common, "backup", help="encrypted backups", description="Backups."
     )
-    commands = group.add_subparsers(dest="backup_command", metavar="COMMAND", required=True)
     export = commands.add_parser(
         "export",
         parents=[common],

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from core.commands import Context, UsageError
-from core.encoding import b64url_decode
+from core.credentials import issuer_keys_for
+from core.encoding import b64url_decode, parse_json
 from core.errors import InvalidInput, VaultError
 from core.sdjwt.compact import MAX_SD_JWT_CHARS
+from core.sdjwt.issuer_keys import IssuerKey
 from core.sdjwt.process import ClaimPath, format_path
 
 #: The most read from FILE|- for an SD-JWT (its own limit, plus room for whitespace).
@@ -50,6 +52,21 @@ def read_source(name: str, ctx: Context, *, limit: int, what: str) -> str:
 
 def _source(name: str) -> str:
     return "standard input" if name == "-" else name
+
+
+def read_issuer_jwks(
+    name: str | None, sd_jwt: str, ctx: Context
+) -> dict[str | None, tuple[IssuerKey, ...]] | None:
+    """The keys of the JWK set in file ``name`` (``--issuer-jwks``; ``-`` is standard
+    input) for the issuer of ``sd_jwt``, or None without one.
+
+    Raises what :func:`read_source` and :func:`core.credentials.issuer_keys_for` raise,
+    and InvalidInput(malformed_json).
+    """
+    if name is None:
+        return None
+    jwks = read_source(name, ctx, limit=MAX_JWKS_INPUT, what="JWK set")
+    return issuer_keys_for(sd_jwt, parse_json(jwks))
 
 
 def only_one_stdin(*names: str | None) -> None:
@@ -122,6 +139,13 @@ def walk_claims(node: Any, path: ClaimPath = ()) -> Iterator[tuple[ClaimPath, An
 def dotted(path: ClaimPath) -> str:
     """The dotted path, made printable."""
     return printable(format_path(path))
+
+
+def fields(ctx: Context, pairs: Sequence[tuple[str, str]]) -> None:
+    """Print ``LABEL  value`` lines, the values lined up one space past the longest label."""
+    width = max(len(label) for label, _value in pairs) + 1
+    for label, value in pairs:
+        ctx.line(f"{label:<{width}} {value}")
 
 
 def table(ctx: Context, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

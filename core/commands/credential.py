@@ -27,13 +27,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from core.commands import Context, SubParsers
+from core.commands import Context, SubParsers, add_group
 from core.commands.claims import (
-    MAX_JWKS_INPUT,
     MAX_SD_JWT_INPUT,
     dotted,
+    fields,
     only_one_stdin,
     printable,
+    read_issuer_jwks,
     read_source,
     show_value,
     table,
@@ -41,11 +42,9 @@ from core.commands.claims import (
     when,
 )
 from core.commands.session import confirm, open_wallet, require_confirmer
-from core.credentials import StoredCredential, issuer_keys_for
-from core.encoding import parse_json
+from core.credentials import StoredCredential
 from core.errors import UserCancelled
 from core.sdjwt.holder import HeldCredential
-from core.sdjwt.issuer_keys import IssuerKey
 from core.sdjwt.paths import is_prefix
 from core.sdjwt.process import ClaimPath, format_path
 
@@ -55,13 +54,13 @@ SHORT_ID = 10
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add the ``credential`` group."""
-    group = subparsers.add_parser(
+    commands = add_group(
+        subparsers,
+        common,
         "credential",
-        parents=[common],
         help="credentials in the wallet",
         description="Import, list, show and delete credentials.",
     )
-    commands = group.add_subparsers(dest="credential_command", metavar="COMMAND", required=True)
     imports = commands.add_parser(
         "import",
         parents=[common],
@@ -121,10 +120,7 @@ def import_command(args: argparse.Namespace, ctx: Context) -> int:
     :func:`open_wallet` raises."""
     only_one_stdin(args.file, args.issuer_jwks)
     text = read_source(args.file, ctx, limit=MAX_SD_JWT_INPUT, what="credential")
-    issuer_keys: dict[str | None, tuple[IssuerKey, ...]] | None = None
-    if args.issuer_jwks is not None:
-        jwks = read_source(args.issuer_jwks, ctx, limit=MAX_JWKS_INPUT, what="JWK set")
-        issuer_keys = issuer_keys_for(text, parse_json(jwks))
+    issuer_keys = read_issuer_jwks(args.issuer_jwks, text, ctx)
     with open_wallet(args, ctx) as (wallet, _):
         already = wallet.credentials.find(text) is not None
         credential = wallet.import_credential(text, issuer_keys=issuer_keys)
@@ -203,7 +199,7 @@ def show_command(args: argparse.Namespace, ctx: Context) -> int:
         if credential.holder_did is not None
         else "none: presented without proof of possession"
     )
-    for label, value in (
+    fields(ctx, (
         ("ID", credential.id),
         ("TYPE", printable(credential.vct or "-")),
         ("ISSUER", printable(credential.issuer or "-")),
@@ -211,8 +207,7 @@ def show_command(args: argparse.Namespace, ctx: Context) -> int:
         ("ISSUED", when(credential.issued_at, never="-")),
         ("EXPIRES", when(credential.expires_at)),
         ("IMPORTED", when(credential.imported_at)),
-    ):
-        ctx.line(f"{label:<9} {value}")
+    ))
     ctx.line()
     values = dict(walk_claims(held.claims))
     rows = [

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import argparse
 
-from core.commands import Context, SubParsers, identity
+from core.commands import Context, SubParsers, add_group, identity
 from core.did import DidDocument, DidResolver
 
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add the ``did`` group and its subcommands."""
-    group = subparsers.add_parser(
-        "did", parents=[common], help="decentralized identifiers", description="DID commands."
+    commands = add_group(
+        subparsers, common, "did", help="decentralized identifiers", description="DID commands."
     )
-    commands = group.add_subparsers(dest="did_command", metavar="COMMAND", required=True)
     resolve = commands.add_parser(
         "resolve",
         parents=[common],

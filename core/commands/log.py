@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands import Context, SubParsers
+from core.commands import Context, SubParsers, add_group
 from core.commands.session import open_wallet
 from core.errors import InvalidInput, VaultError
 from core.ledger import LedgerReport, export_jsonl, verify_jsonl
@@ -29,10 +29,9 @@ MAX_LOG_BYTES = 256 * 1024 * 1024
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add the ``log`` group."""
-    group = subparsers.add_parser(
-        "log", parents=[common], help="the signed activity log", description="Activity log."
+    commands = add_group(
+        subparsers, common, "log", help="the signed activity log", description="Activity log."
     )
-    commands = group.add_subparsers(dest="log_command", metavar="COMMAND", required=True)
     verify = commands.add_parser(
         "verify",
         parents=[common],

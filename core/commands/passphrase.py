@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.commands import Context, SubParsers
+from core.commands import Context, SubParsers, add_group
 from core.commands.session import (
     NEW_PASSPHRASE_ENV,
     add_kdf_option,
@@ -26,10 +26,9 @@ from core.wallet import Wallet
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     """Add the ``passphrase`` group."""
-    group = subparsers.add_parser(
-        "passphrase", parents=[common], help="the vault passphrase", description="Passphrase."
+    commands = add_group(
+        subparsers, common, "passphrase", help="the vault passphrase", description="Passphrase."
     )
-    commands = group.add_subparsers(dest="passphrase_command", metavar="COMMAND", required=True)
     change = commands.add_parser(
         "change",
         parents=[common],

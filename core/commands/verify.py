@@ -41,11 +41,12 @@ from typing import Any
 
 from core.commands import Context, SubParsers
 from core.commands.claims import (
-    MAX_JWKS_INPUT,
     MAX_SD_JWT_INPUT,
     dotted,
+    fields,
     only_one_stdin,
     printable,
+    read_issuer_jwks,
     read_source,
     require_text,
     show_value,
@@ -54,11 +55,8 @@ from core.commands.claims import (
     walk_claims,
     when,
 )
-from core.credentials import issuer_keys_for
 from core.did import DidResolver, HttpxFetcher
-from core.encoding import parse_json
 from core.errors import InvalidInput, TesseraError, VerificationError
-from core.sdjwt.issuer_keys import IssuerKey
 from core.sdjwt.paths import is_prefix
 from core.verifier import VerifiedPresentation, Verifier, VerifierPolicy
 
@@ -125,10 +123,7 @@ def _verify(
         text = read_source(args.file, ctx, limit=MAX_SD_JWT_INPUT, what="presentation")
     except InvalidInput as exc:  # not text, or far too large: not a presentation at all
         raise VerificationError("malformed", exc.message) from exc
-    issuer_keys: dict[str | None, tuple[IssuerKey, ...]] = {}
-    if args.issuer_jwks is not None:
-        jwks = read_source(args.issuer_jwks, ctx, limit=MAX_JWKS_INPUT, what="JWK set")
-        issuer_keys = issuer_keys_for(text, parse_json(jwks))
+    issuer_keys = read_issuer_jwks(args.issuer_jwks, text, ctx) or {}
     policy = VerifierPolicy(
         trusted_issuers=frozenset(args.trust) if args.trust else None, issuer_keys=issuer_keys
     )
@@ -145,15 +140,14 @@ def _summary(ctx: Context, result: VerifiedPresentation, *, trusted: bool) -> No
         else "not bound to a key: whoever holds it can present it"
     )
     claims: dict[str, Any] = result.claims
-    for label, value in (
+    fields(ctx, (
         ("RESULT", "valid presentation"),
         ("ISSUER", f"{printable(result.issuer or '-')}  ({trust})"),
         ("TYPE", printable(result.vct or "-")),
         ("HOLDER", holder),
         ("ISSUED", when(_time(claims.get("iat")), never="-")),
         ("EXPIRES", when(_time(claims.get("exp")))),
-    ):
-        ctx.line(f"{label:<8} {value}")
+    ))
     ctx.line()
     disclosed = [tuple(p.path) for p in result.disclosures]
     rows = [

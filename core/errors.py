@@ -17,6 +17,7 @@ and that callers may match on. Messages are for people and never contain secrets
     │   ├── RecordNotFound
     │   ├── RecordDamaged       one record failed authentication (names it)
     │   └── BackupInvalid       a backup file is not one, or was damaged, truncated or changed
+    ├── MissingDependency       an optional package (an extra) is needed and not installed
     └── UserCancelled
 """
 
@@ -67,6 +68,15 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "invalid_recovery_phrase",
         "not_bound_to_wallet",
         "ambiguous_id",
+        "invalid_dcql",
+        # QR codes and offline presentation frames (core/qr)
+        "qr_too_large",
+        "qr_image_unreadable",
+        "qr_frame_malformed",
+        "qr_frame_foreign",
+        "qr_frame_inconsistent",
+        "qr_frames_incomplete",
+        "qr_payload_corrupt",
     }
 )
 
@@ -192,6 +202,18 @@ class UnsupportedVersion(VaultError):
     """The vault or backup was written by a newer (or unknown) format version."""
 
     default_code = "unsupported_version"
+
+
+class MissingDependency(TesseraError):
+    """An optional package is needed for this and is not installed; ``package`` names it
+    and ``extra`` the install extra that brings it (``pip install 'tessera-wallet[gui]'``)."""
+
+    default_code = "missing_dependency"
+
+    def __init__(self, message: str, *, package: str, extra: str) -> None:
+        super().__init__(message)
+        self.package = package
+        self.extra = extra
 
 
 class UserCancelled(TesseraError):

@@ -3,24 +3,20 @@ read it, and ``segno.make`` picks it silently for short text)."""
 
 from __future__ import annotations
 
-import io
-
-import segno
 from PySide6.QtGui import QImage, QPixmap
+
+from core.qr import render_png
 
 QUIET_ZONE = 4  # modules of white border: the standard's minimum
 
 
-def qr_png(text: str, *, scale: int = 6, error: str = "m") -> bytes:
-    """PNG bytes of a QR code for ``text`` (black on white, quiet zone included).
+def qr_png(text: str, *, scale: int = 6, error: str = "M") -> bytes:
+    """PNG bytes of a QR code for ``text`` at exactly error level ``error`` (core.qr's
+    renderer: full QR, fixed level, quiet zone included).
 
-    ``error`` is the lowest error-correction level to use; segno raises it when that
-    costs no extra size. Raises segno's DataOverflowError for text that does not fit.
+    Raises InvalidInput(qr_too_large) for text that does not fit.
     """
-    code = segno.make_qr(text, error=error, boost_error=True)
-    buffer = io.BytesIO()
-    code.save(buffer, kind="png", scale=scale, border=QUIET_ZONE, dark="#000", light="#fff")
-    return buffer.getvalue()
+    return render_png(text, error=error.upper(), scale=scale, border=QUIET_ZONE)
 
 
 def qr_image(text: str, *, scale: int = 6) -> QImage:

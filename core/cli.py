@@ -33,9 +33,13 @@ from core.commands import backup as backup_commands
 from core.commands import credential as credential_commands
 from core.commands import did as did_commands
 from core.commands import init as init_commands
+from core.commands import issuer as issuer_commands
 from core.commands import log as log_commands
 from core.commands import passphrase as passphrase_commands
 from core.commands import present as present_commands
+from core.commands import receive as receive_commands
+from core.commands import respond as respond_commands
+from core.commands import verifier as verifier_commands
 from core.commands import verify as verify_commands
 from core.commands.session import add_vault_option
 from core.errors import TesseraError
@@ -50,9 +54,13 @@ COMMAND_GROUPS: tuple[Register, ...] = (
     did_commands.register,
     credential_commands.register,
     present_commands.register,
+    receive_commands.register,
+    respond_commands.register,
     verify_commands.register,
     log_commands.register,
     backup_commands.register,
+    issuer_commands.register,
+    verifier_commands.register,
     passphrase_commands.register,
 )
 

@@ -9,6 +9,7 @@ and that callers may match on. Messages are for people and never contain secrets
     ├── VerificationError       something did not verify; ``code`` from VERIFICATION_CODES
     │   └── LedgerBroken        an activity log failed its checks (names the first bad entry)
     ├── ResolutionError         a DID (or other key source) could not be resolved
+    ├── IssuanceError           a credential issuer refused or failed (OpenID4VCI)
     ├── VaultError
     │   ├── VaultLocked
     │   ├── VaultBusy           another process has the vault open
@@ -17,6 +18,8 @@ and that callers may match on. Messages are for people and never contain secrets
     │   ├── RecordNotFound
     │   ├── RecordDamaged       one record failed authentication (names it)
     │   └── BackupInvalid       a backup file is not one, or was damaged, truncated or changed
+    ├── PresentationRequestError  an OpenID4VP request cannot be answered; code from
+    │                           PRESENTATION_REQUEST_CODES
     ├── MissingDependency       an optional package (an extra) is needed and not installed
     └── UserCancelled
 """
@@ -77,6 +80,9 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "qr_frame_inconsistent",
         "qr_frames_incomplete",
         "qr_payload_corrupt",
+        # OpenID4VCI credential offers (core/oid4vci)
+        "invalid_offer",
+        "insecure_url",
     }
 )
 
@@ -151,6 +157,35 @@ class ResolutionError(TesseraError):
     allowed_codes = RESOLUTION_CODES
 
 
+#: Why a credential issuer refused or failed (OpenID4VCI 1.0 §6.3 and §8.3.1.2 error codes,
+#: plus the wallet's own for an issuer it cannot reach or understand).
+ISSUANCE_CODES: frozenset[str] = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_token",
+        "invalid_credential_request",
+        "unknown_credential_configuration",
+        "unknown_credential_identifier",
+        "invalid_proof",
+        "invalid_nonce",
+        "credential_request_denied",
+        "issuer_unreachable",
+        "invalid_issuer_response",
+    }
+)
+
+
+class IssuanceError(TesseraError):
+    """A credential issuer refused a request or answered something unusable (OpenID4VCI)."""
+
+    default_code = "invalid_issuer_response"
+    allowed_codes = ISSUANCE_CODES
+
+
 class VaultError(TesseraError):
     """The vault could not do what was asked."""
 
@@ -202,6 +237,32 @@ class UnsupportedVersion(VaultError):
     """The vault or backup was written by a newer (or unknown) format version."""
 
     default_code = "unsupported_version"
+
+
+#: Why the wallet refuses (or cannot answer) an OpenID4VP presentation request.
+PRESENTATION_REQUEST_CODES: frozenset[str] = frozenset(
+    {
+        "invalid_request_uri",  # the openid4vp:// link itself is malformed
+        "unsupported_client_id_prefix",  # a client_id prefix Tessera does not support
+        "invalid_request",  # the request object breaks OpenID4VP 1.0
+        "insecure_url",  # a plain-http endpoint that is not on this machine
+        "verifier_unreachable",  # the verifier could not be reached over the network
+        "request_fetch_failed",  # the verifier answered the request fetch with an error
+        "unsupported_transaction_data",  # transaction data (payments) is not answered yet
+        "no_matching_credential",  # the wallet holds nothing that answers the query
+        "claims_withheld",  # the person withheld a claim the verifier requires
+        "claim_not_requested",  # the person chose to share a claim nobody asked for
+        "response_rejected",  # the verifier refused the response
+    }
+)
+
+
+class PresentationRequestError(TesseraError):
+    """An OpenID4VP request is malformed, unsupported or cannot be answered; ``code`` is
+    one of PRESENTATION_REQUEST_CODES and the message says why in plain words."""
+
+    default_code = "invalid_request"
+    allowed_codes = PRESENTATION_REQUEST_CODES
 
 
 class MissingDependency(TesseraError):

@@ -19,7 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import APP_NAME, AppContext
+from app.dialogs.offer import OfferDialog
+from app.dialogs.scan import SHARING_LATER, ScanDialog, request_dialog_class
 from app.resources import app_icon, nav_icon
+from app.scanning import ScanKind, kind_of
 from app.session import WalletSession
 from app.views.activity import ActivityPage
 from app.views.credentials import CredentialsPage
@@ -28,6 +31,7 @@ from app.views.identities import IdentitiesPage
 from app.views.page import Page
 from app.views.settings import SettingsPage
 from app.views.typography import SMALL_SCALE, muted_text, scaled_font
+from core.credentials import StoredCredential
 
 MINIMUM_SIZE = QSize(960, 640)
 DEFAULT_SIZE = QSize(1120, 720)
@@ -110,7 +114,7 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, self.fontMetrics().height() + NAV_ROW_PADDING))
             self.nav.addItem(item)
             QShortcut(shortcut, self, lambda row=number - 1: self.nav.setCurrentRow(row))
-            page.action_requested.connect(self._report_unavailable)
+            page.action_requested.connect(self._page_action)
             page.status_message.connect(self.show_message)
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -145,6 +149,15 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.statusBar().addPermanentWidget(self.lock_button)
         self.lock_button.setVisible(session is not None)
+        self.scan_action = QAction("Scan…", self)
+        self.scan_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.scan_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.scan_action.setToolTip("Scan a QR code or open a link (Ctrl+Shift+S)")
+        self.scan_action.triggered.connect(self.scan)
+        self.addAction(self.scan_action)
+        self.scan_dialog: ScanDialog | None = None
+        self.offer_dialog: OfferDialog | None = None
+        self.request_dialog: QDialog | None = None
         if session is not None:
             self.lock_action.triggered.connect(session.lock)
             session.locked.connect(self._on_locked)
@@ -239,6 +252,66 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         """Show a short sentence in the status bar for a few seconds."""
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    # --- scan, offers and requests -----------------------------------------------------------
+
+    def _page_action(self, action: str) -> None:
+        if action == "Scan" and self.session is not None:
+            self.scan()
+        else:
+            self._report_unavailable(action)
+
+    def scan(self) -> None:
+        """Open Scan (a link, the clipboard, an image file or the screen)."""
+        if self.session is None:
+            self._report_unavailable("Scan")
+            return
+        if self.session.is_locked or self.scan_dialog is not None:
+            return
+        dialog = ScanDialog(self, requests_supported=request_dialog_class() is not None)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.accepted.connect(lambda: self._scanned(dialog.found))
+        dialog.finished.connect(lambda _result: setattr(self, "scan_dialog", None))
+        self.scan_dialog = dialog
+        dialog.open()
+
+    def _scanned(self, found: str | None) -> None:
+        if found is None or self.session is None or self.session.is_locked:
+            return
+        if kind_of(found) is ScanKind.OFFER:
+            self.open_offer(found)
+            return
+        dialog_class = request_dialog_class()
+        if dialog_class is None:
+            self.show_message(SHARING_LATER)
+            return
+        request = dialog_class(self.session, found, self)
+        request.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        request.finished.connect(lambda _result: setattr(self, "request_dialog", None))
+        self.request_dialog = request
+        request.open()
+
+    def open_offer(self, offer_uri: str) -> None:
+        """Show a credential offer; an accepted one lands selected on the Credentials page."""
+        if self.session is None:
+            return
+        dialog = OfferDialog(self.session, offer_uri, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.received.connect(self._offer_received)
+        dialog.finished.connect(lambda _result: setattr(self, "offer_dialog", None))
+        self.offer_dialog = dialog
+        dialog.open()
+
+    def _offer_received(self, stored: StoredCredential) -> None:
+        self.show_page("credentials")
+        page = self.pages["credentials"]
+        assert isinstance(page, CredentialsPage)
+        page.refresh()
+        page.search.clear()
+        page.select(stored.id)
+        row = page.model.row_of(stored.id)
+        name = page.model.card(row).type if row >= 0 else "Credential"
+        self.show_message(f"{name} added.")
 
     def _report_unavailable(self, action: str) -> None:
         """Say plainly that an action the user chose is not in this build yet."""

@@ -21,6 +21,7 @@ from app.workers import TaskHandle, run_in_background
 from core.credentials import StoredCredential
 from core.errors import VaultError
 from core.identity import Identity
+from core.oid4vci import OfferSummary, describe_offer, receive
 from core.wallet import Wallet
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,44 @@ class WalletSession(QObject):
             on_done(text)
 
         return self.run(present, on_result=presented, on_error=on_error, on_finished=on_finished)
+
+    # --- credential offers (OpenID4VCI) ------------------------------------------------------
+
+    def describe_offer(
+        self,
+        offer_uri: str,
+        on_done: Callable[[OfferSummary], object],
+        on_error: Callable[[BaseException], object],
+        on_finished: Callable[[], object] | None = None,
+    ) -> TaskHandle:
+        """Read an offer and its issuer's metadata on a worker (nothing is stored).
+        ``on_error`` gets InvalidInput(invalid_offer | insecure_url) or IssuanceError."""
+        return self.run(
+            describe_offer, offer_uri, on_result=on_done, on_error=on_error,
+            on_finished=on_finished,
+        )
+
+    def receive_offer(
+        self,
+        offer_uri: str,
+        did: str,
+        tx_code: str | None,
+        on_done: Callable[[StoredCredential], object],
+        on_error: Callable[[BaseException], object],
+        on_finished: Callable[[], object] | None = None,
+    ) -> TaskHandle:
+        """Run the issuance flow on a worker and store the credential, bound to ``did``.
+        ``on_error`` gets what :func:`core.oid4vci.receive` raises; nothing is stored then."""
+        wallet = self.wallet
+
+        def work() -> StoredCredential:
+            return receive(wallet, offer_uri, tx_code=tx_code, did=did)
+
+        def stored(credential: StoredCredential) -> None:
+            self.changed.emit()
+            on_done(credential)
+
+        return self.run(work, on_result=stored, on_error=on_error, on_finished=on_finished)
 
     # --- preferences and this device -------------------------------------------------------
 

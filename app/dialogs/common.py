@@ -69,3 +69,17 @@ def explain(exc: BaseException, action: str) -> tuple[str, str]:
         reason = exc.strerror or type(exc).__name__
         return f"Tessera couldn't {action}: {reason}.", f"Error code: io_error. {exc}"
     return f"Tessera couldn't {action}.", f"Error code: internal. {type(exc).__name__}"
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make a dialog tall enough for its content at its current width (after a message
+    appeared: wrapped text must not be squeezed). Never shrinks it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    if layout.hasHeightForWidth():
+        needed = layout.totalHeightForWidth(dialog.width())
+    else:
+        needed = layout.totalSizeHint().height()
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.credential_text import REGISTERED_CLAIMS, issuer_name, subject_claims, type_label
 from app.dialogs.common import explain, heading, note
+from app.dialogs.show_qr import ShowQrDialog
 from app.models.claims import ClaimTreeModel
 from app.session import WalletSession
 from app.views.busy import BusyIndicator
@@ -34,6 +35,7 @@ from app.views.message import InlineMessage, Tone
 from app.views.phrase import monospace_font
 from app.workers import TaskHandle
 from core.credentials import StoredCredential
+from core.errors import TesseraError
 from core.sdjwt.holder import HeldCredential
 
 INTRO = ("Tick what you want to share. Claims marked “Always shared” go with every "
@@ -71,6 +73,7 @@ class ShareDialog(QDialog):
         self.stored = stored
         self.held = held
         self.presentation: str | None = None
+        self.qr_dialog: ShowQrDialog | None = None
         self._task: TaskHandle | None = None
         kind = type_label(stored.vct or "")
         self.kind = kind
@@ -182,6 +185,11 @@ class ShareDialog(QDialog):
         self.save_button.setAccessibleName("Save presentation to file")
         self.save_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
+        self.qr_button = QPushButton("Show as QR", panel)
+        self.qr_button.setAccessibleName("Show presentation as QR code")
+        self.qr_button.setToolTip("For a verifier that scans it off your screen, offline.")
+        self.qr_button.setAutoDefault(False)
+        self.qr_button.clicked.connect(self.show_qr)
         self.result_note = InlineMessage(panel)
         row = QHBoxLayout(panel)
         row.setContentsMargins(0, 0, 0, 0)
@@ -189,6 +197,7 @@ class ShareDialog(QDialog):
         row.addWidget(self.result_note, 1)
         row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.qr_button, 0, Qt.AlignmentFlag.AlignVCenter)
         panel.hide()
         return panel
 
@@ -253,7 +262,8 @@ class ShareDialog(QDialog):
         self.cancel_button.setText("Close")
         self.cancel_button.setAccessibleName("Close")
         self.result_note.show_message(
-            "Ready. Send it to the verifier: copy it, or save it to a file.", Tone.SUCCESS
+            "Ready. Send it to the verifier: copy it, save it to a file, or show it as a "
+            "QR code.", Tone.SUCCESS
         )
         self.result.show()
         self.copy_button.setFocus()
@@ -265,6 +275,24 @@ class ShareDialog(QDialog):
         QGuiApplication.clipboard().setText(self.presentation)
         self.result_note.show_message("Copied. Paste it where the verifier asks for it.",
                                       Tone.SUCCESS)
+
+    def show_qr(self) -> None:
+        """Open the presentation as QR codes (one, or an animated sequence of frames)."""
+        if self.presentation is None:
+            return
+        try:
+            dialog = ShowQrDialog(self.presentation, self)
+        except TesseraError as exc:  # too large for 999 frames, or no QR renderer
+            sentence, details = explain(exc, "show the presentation as a QR code")
+            self.message.show_message(sentence, Tone.ERROR, details)
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._qr_closed)
+        self.qr_dialog = dialog
+        dialog.open()
+
+    def _qr_closed(self) -> None:
+        self.qr_dialog = None
 
     def save(self) -> None:
         if self.presentation is None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -62,8 +63,14 @@ class CredentialsPage(Page):
             "Paste", QKeySequence.StandardKey.Paste, self.paste, only_when_usable=False
         )
         self.import_button = self.shortcut_button(
-            "Import file…", "Ctrl+O", self.import_file, True, only_when_usable=False
+            "Import file…", "Ctrl+O", self.import_file, only_when_usable=False
         )
+        self.scan_button = QPushButton("Scan…", self)
+        self.scan_button.setAccessibleName("Scan")
+        self.scan_button.setProperty("primary", True)
+        self.scan_button.setAutoDefault(False)
+        self.scan_button.setToolTip("Scan a QR code or open a link (Ctrl+Shift+S)")
+        self.scan_button.clicked.connect(lambda: self.action_requested.emit("Scan"))
         find = QAction("Find", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -78,6 +85,7 @@ class CredentialsPage(Page):
         bar.addStretch(0)
         bar.addWidget(self.paste_button)
         bar.addWidget(self.import_button)
+        bar.addWidget(self.scan_button)
 
         self.message = InlineMessage(self)
         self.busy = BusyIndicator(self)
@@ -101,7 +109,7 @@ class CredentialsPage(Page):
                 "Scan a credential offer from an issuer, or import a credential file. "
                 "You can also paste one, or drop its file here.",
                 icon_name=self.icon_name,
-                primary_action="Scan offer",
+                primary_action="Scan…",
                 secondary_action="Import file…",
                 more_actions=("Paste",),
             ),

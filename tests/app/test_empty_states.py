@@ -12,7 +12,7 @@ from app.views.empty_state import EmptyState, action_label
 
 # page -> (title, a phrase the sentence must contain, button labels)
 EXPECTED = {
-    "credentials": ("No credentials yet", "credential offer", ["Scan offer", "Import file…"]),
+    "credentials": ("No credentials yet", "credential offer", ["Scan…", "Import file…"]),
     "identities": ("No identities yet", "decentralized identifier (DID)", ["Create identity"]),
     "activity": ("Nothing here yet", "no one can change it", []),
     "settings": ("No options yet", "after set-up", []),

@@ -108,7 +108,7 @@ def test_navigation_and_buttons_have_accessible_names(window: MainWindow) -> Non
 @pytest.mark.parametrize(
     ("page", "button", "action"),
     [
-        ("credentials", "primary_button", "Scan offer"),
+        ("credentials", "primary_button", "Scan"),
         ("credentials", "secondary_button", "Import file"),
         ("identities", "primary_button", "Create identity"),
     ],

@@ -226,3 +226,31 @@ def test_credential_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None
     qtbot.waitUntil(lambda: not page.importing, timeout=WAIT_MS)
     page.message.details_button.setChecked(True)
     shots(window, "credentials-import-error")
+
+
+def test_request_review_screens(qtbot, styled_app, wallet_context, shots) -> None:
+    from tests.app.test_request_review import (
+        new_request,
+        open_session,
+        query,
+        review,
+        running_verifier,
+        share,
+    )
+
+    town_optional = query(["given_name"], ["family_name"], ["address", "locality"],
+                          claim_sets=[["c0", "c1", "c2"], ["c0", "c1"]])
+    with open_session(wallet_context) as session, running_verifier() as url:
+        created = new_request(url, town_optional, purpose="Open a library account")
+        dialog = review(qtbot, session, created["request_uri"])
+        dialog.resize(960, 680)
+        shots(dialog, "request-review")
+        share(qtbot, dialog)
+        shots(dialog, "request-review-shared")
+        dialog.reject()
+
+        created = new_request(url, query(["member_id"], vct="urn:example:membership:1"))
+        missing = review(qtbot, session, created["request_uri"])
+        missing.resize(960, 680)
+        shots(missing, "request-review-unanswerable")
+        missing.reject()

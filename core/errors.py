@@ -72,6 +72,10 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "not_bound_to_wallet",
         "ambiguous_id",
         "invalid_dcql",
+        # Token Status List (core/status.py)
+        "invalid_status_list",
+        "status_list_too_large",
+        "status_index_out_of_range",
         # QR codes and offline presentation frames (core/qr)
         "qr_too_large",
         "qr_image_unreadable",

@@ -63,10 +63,15 @@ class HttpxFetcher:
     """
 
     def __init__(
-        self, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        accept: str = "application/did+json, application/json;q=0.9",
     ) -> None:
         self.timeout = timeout
         self.max_bytes = max_bytes
+        self.accept = accept
 
     def __call__(self, url: str) -> bytes:
         current = check_fetch_url(url)
@@ -89,7 +94,7 @@ class HttpxFetcher:
 
         loopback = is_loopback_host(urlsplit(url).hostname or "")
         headers = {
-            "Accept": "application/did+json, application/json;q=0.9",
+            "Accept": self.accept,
             "Accept-Encoding": "identity",  # keeps the size limit about bytes on the wire
         }
         try:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -15,6 +13,7 @@ from core.did.fetch import check_fetch_url
 from core.encoding import multibase_encode
 from core.errors import ResolutionError
 from core.keys import Ed25519PrivateKey, P256PrivateKey, PublicKey
+from tests.loopback import Route, serving
 
 ED = Ed25519PrivateKey(bytes(range(32))).public_key
 P256 = P256PrivateKey.from_private_bytes(bytes(31) + b"\x07").public_key
@@ -103,36 +102,12 @@ def test_recording_fetcher_sees_only_https() -> None:
 
 # --- a real server on 127.0.0.1 -------------------------------------------------------------
 
-Route = tuple[int, dict[str, str], bytes]
-
-
 @pytest.fixture
 def server() -> Iterator[tuple[str, dict[str, Route]]]:
-    """A ThreadingHTTPServer on 127.0.0.1 serving ``routes`` (path → status, headers, body)."""
+    """A server on 127.0.0.1 serving ``routes`` (path → status, headers, body)."""
     routes: dict[str, Route] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, headers, body = routes.get(self.path, (404, {}, b"not found"))
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1%3A{httpd.server_address[1]}", routes
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+    with serving(routes.get) as port:
+        yield f"127.0.0.1%3A{port}", routes
 
 
 def serve(routes: dict[str, Route], path: str, body: Any, status: int = 200) -> None:

@@ -5,10 +5,7 @@ core.did.fetch.check_fetch_url), did:web issuers, and the per-verifier cache."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
@@ -28,6 +25,7 @@ from tests.core.sdjwt_build import (
     sd_jwt,
     with_kb,
 )
+from tests.loopback import Route, serving
 
 
 @pytest.mark.parametrize(
@@ -61,30 +59,15 @@ Routes = dict[str, bytes]
 
 @pytest.fixture
 def server() -> Iterator[tuple[str, Routes]]:
-    """A ThreadingHTTPServer on 127.0.0.1 serving ``routes`` (path → JSON body), 404 else."""
+    """A server on 127.0.0.1 serving ``routes`` (path → JSON body), 404 else."""
     routes: Routes = {}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = routes.get(self.path)
-            self.send_response(404 if body is None else 200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body or b"")))
-            self.end_headers()
-            self.wfile.write(body or b"")
+    def lookup(path: str) -> Route | None:
+        body = routes.get(path)
+        return None if body is None else (200, {"Content-Type": "application/json"}, body)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{httpd.server_address[1]}", routes
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+    with serving(lookup) as port:
+        yield f"127.0.0.1:{port}", routes
 
 
 def test_metadata_over_loopback_with_httpx(server: tuple[str, Routes]) -> None:

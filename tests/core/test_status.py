@@ -25,6 +25,7 @@ from core.status import (
     verify_status_list_token,
 )
 from core.verifier import Verifier, VerifierPolicy
+from tests.loopback import Route, serving
 
 VECTORS = json.loads(
     (Path("/work/shared/vectors") / "token-status-list.json").read_text(encoding="utf-8")
@@ -398,8 +399,6 @@ def test_list_at_exactly_the_limit_is_accepted() -> None:
 
 
 def test_loopback_http_server_with_the_default_fetcher() -> None:
-    import http.server
-    import threading
 
     clock = FixedClock(NOW)
     status_list = StatusList(2, 64)
@@ -407,27 +406,15 @@ def test_loopback_http_server_with_the_default_fetcher() -> None:
     seen: list[str | None] = []
     port: list[int] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(self.headers.get("Accept"))
-            uri = f"http://127.0.0.1:{port[0]}/status/1"
-            body = issue_status_list_token(
-                ISSUER, sub=uri, status_list=status_list, iat=NOW, ttl=60
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/statuslist+jwt")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def lookup(path: str) -> Route:
+        uri = f"http://127.0.0.1:{port[0]}/status/1"
+        body = issue_status_list_token(
+            ISSUER, sub=uri, status_list=status_list, iat=NOW, ttl=60
+        ).encode()
+        return 200, {"Content-Type": "application/statuslist+jwt"}, body
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    port.append(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(lookup, on_request=lambda headers: seen.append(headers.get("Accept"))) as bound:
+        port.append(bound)
         uri = f"http://127.0.0.1:{port[0]}/status/1"
         checker = StatusListChecker(clock=clock, issuer_keys={ISS: [ISSUER.public_key]})
         verifier = _verifier(checker, clock)
@@ -436,7 +423,3 @@ def test_loopback_http_server_with_the_default_fetcher() -> None:
             verifier.verify_issued(_credential(9, uri))
         assert info.value.code == "revoked"
         assert seen == ["application/statuslist+jwt"]  # the second check used the cache
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

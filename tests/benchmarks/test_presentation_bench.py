@@ -39,14 +39,23 @@ import httpx
 import pytest
 
 from core.clock import SystemClock
-from core.did import DidResolver, did_key_from_public_key
-from core.keys import Ed25519PrivateKey
+from core.did import DidResolver
 from core.oid4vp import build_response, fetch_request, parse_request_uri, plan, post_response
 from core.sdjwt.issuer import SdJwtIssuer
 from core.services.runner import serve_in_thread
 from core.services.verifier import create_verifier_app
 from core.vault.kdf import KdfParams
 from core.wallet import Wallet
+from tests.services.test_oid4vp import (
+    CLAIMS,
+    DISCLOSABLE,
+    ISSUER,
+    ISSUER_KEY,
+    KID,
+    PASSPHRASE,
+    VCT,
+    dcql,
+)
 
 pytestmark = pytest.mark.benchmark
 
@@ -56,29 +65,7 @@ ARTIFACTS = REPO_ROOT / "artifacts"
 ITERATIONS = 25
 WARM_UP = 3
 TARGET_MS = 100.0
-PASSPHRASE = "correct horse battery staple"
-ISSUER_KEY = Ed25519PrivateKey(bytes(range(32)))
-ISSUER = did_key_from_public_key(ISSUER_KEY.public_key)
-KID = f"{ISSUER}#{ISSUER.removeprefix('did:key:')}"
-VCT = "urn:eudi:pid:1"
-CLAIMS: dict[str, Any] = {
-    "given_name": "Erika",
-    "family_name": "Mustermann",
-    "birthdate": "1964-08-12",
-    "address": {"locality": "Berlin", "street_address": "Heidestrasse 17", "country": "DE"},
-}
-DISCLOSABLE = ["given_name", "family_name", "birthdate", "address.locality",
-               "address.street_address", "address.country"]
-DCQL = {
-    "credentials": [
-        {
-            "id": "pid",
-            "format": "dc+sd-jwt",
-            "meta": {"vct_values": [VCT]},
-            "claims": [{"path": ["given_name"]}, {"path": ["address", "locality"]}],
-        }
-    ]
-}
+DCQL = dcql()
 SHARED = {"pid": [{"given_name": "Erika", "address": {"locality": "Berlin"}}]}
 STEPS = ("fetch", "match", "sign", "post", "status")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-PAGE_NAMES = ("credentials", "identities", "activity", "settings")
+PAGE_NAMES = ("credentials", "identities", "activity", "consents", "settings")
 
 
 @dataclass(frozen=True)

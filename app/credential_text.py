@@ -206,3 +206,32 @@ def days_left_text(now: float, expires_at: float) -> str:
     if days == 1:
         return "Expires tomorrow"
     return f"Expires in {days} days"
+
+
+# --- format --------------------------------------------------------------------------------
+
+#: How each stored format reads on the detail page.
+FORMAT_WORDS = {
+    "dc+sd-jwt": "SD-JWT VC: you choose what to share",
+    "vc+sd-jwt": "SD-JWT VC: you choose what to share",
+    "jwt_vc_json": "W3C credential (VC-JWT): shared whole",
+    "ldp_vc": "W3C credential (Data Integrity): shared whole",
+}
+SHARED_WHOLE = ("This credential is shared whole: its format can't leave any claim out, so "
+                "the verifier will see every claim below.")
+
+
+def format_words(fmt: str) -> str:
+    """A stored credential's format in words, the technical name in brackets."""
+    words = FORMAT_WORDS.get(fmt)
+    return f"{words} ({fmt})" if words else fmt
+
+
+def kind_name(kind: str | None, *, shared_whole: bool = False) -> str:
+    """The type name to label a credential with (give it to :func:`type_label`): its
+    ``vct``, or a W3C type without the "Credential" most W3C type names end with
+    (``UniversityDegreeCredential`` → ``UniversityDegree``)."""
+    name = kind or ""
+    if shared_whole and name.endswith("Credential") and name != "Credential":
+        return name.removesuffix("Credential")
+    return name

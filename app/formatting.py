@@ -21,6 +21,13 @@ LOG_KINDS = {
     "credential.imported": "Credential added",
     "credential.deleted": "Credential deleted",
     "credential.presented": "Credential shared",
+    "consent.granted": "Consent given",
+    "consent.withdrawn": "Consent withdrawn",
+    "payment.approved": "Payment approved",
+    "payment.declined": "Payment declined",
+    "transaction.approved": "Transaction signed",
+    "transaction.declined": "Transaction declined",
+    "credential.status_changed": "Status changed",
 }
 
 

@@ -12,7 +12,7 @@ from core.errors import InvalidInput, TesseraError, VaultLocked
 
 #: Credential files are a few kilobytes; anything this big is something else.
 MAX_FILE_BYTES = 1_000_000
-FILE_FILTER = "Credentials (*.sd-jwt *.txt *.jwt);;All files (*)"
+FILE_FILTER = "Credentials (*.sd-jwt *.jwt *.json *.txt);;All files (*)"
 
 _UNREADABLE = "This isn't a credential Tessera can read. Check that you have all of it."
 _NO_KEY = ("Tessera couldn't get the issuer's key to check this credential. "

@@ -24,7 +24,9 @@ from app.dialogs.scan import SHARING_LATER, ScanDialog, request_dialog_class
 from app.resources import app_icon, nav_icon
 from app.scanning import ScanKind, kind_of
 from app.session import WalletSession
+from app.status_refresh import StatusRefresher
 from app.views.activity import ActivityPage
+from app.views.consents import ConsentsPage
 from app.views.credentials import CredentialsPage
 from app.views.empty_state import EmptyState
 from app.views.identities import IdentitiesPage
@@ -81,10 +83,15 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(DEFAULT_SIZE)
 
+        # Keeps credentials' status fresh in the background while unlocked.
+        self.status_refresher = (
+            StatusRefresher(session, parent=self) if session is not None else None
+        )
         page_list: list[Page] = [
-            CredentialsPage(session),
+            CredentialsPage(session, status_refresher=self.status_refresher),
             IdentitiesPage(session),
             ActivityPage(session),
+            ConsentsPage(session),
             SettingsPage(context, session),
         ]
         self.pages: dict[str, Page] = {page.page_name: page for page in page_list}

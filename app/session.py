@@ -18,6 +18,8 @@ from app.context import AppContext
 from app.importing import read_credential_file
 from app.preferences import Preferences, PreferencesFile
 from app.workers import TaskHandle, run_in_background
+from core.consent import Withdrawal
+from core.consents import StoredConsent
 from core.credentials import StoredCredential
 from core.errors import VaultError
 from core.identity import Identity
@@ -218,6 +220,21 @@ class WalletSession(QObject):
             on_done(text)
 
         return self.run(present, on_result=presented, on_error=on_error, on_finished=on_finished)
+
+    # --- consents ----------------------------------------------------------------------------
+
+    def consents(self) -> list[StoredConsent]:
+        """Every consent, newest first, with its state now; empty while locked."""
+        if self.wallet.is_locked:
+            return []
+        return self.wallet.consents()
+
+    def withdraw_consent(self, consent_id: str) -> Withdrawal:
+        """Sign and log the withdrawal (the same one again if it was already withdrawn).
+        Raises InvalidInput(consent_expired), RecordNotFound, VaultLocked."""
+        withdrawal = self.wallet.withdraw_consent(consent_id)
+        self.changed.emit()
+        return withdrawal
 
     # --- credential offers (OpenID4VCI) ------------------------------------------------------
 

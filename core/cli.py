@@ -30,6 +30,7 @@ from typing import NoReturn, TextIO
 
 from core.commands import Context, Register, UsageError
 from core.commands import backup as backup_commands
+from core.commands import consent as consent_commands
 from core.commands import credential as credential_commands
 from core.commands import did as did_commands
 from core.commands import init as init_commands
@@ -56,6 +57,7 @@ COMMAND_GROUPS: tuple[Register, ...] = (
     present_commands.register,
     receive_commands.register,
     respond_commands.register,
+    consent_commands.register,
     verify_commands.register,
     log_commands.register,
     backup_commands.register,

@@ -1,4 +1,5 @@
-"""Credentials the holder keeps: SD-JWT VCs checked on import, stored in the vault.
+"""Credentials the holder keeps: SD-JWT VCs and W3C credentials (``jwt_vc_json``,
+``ldp_vc``: see :mod:`core.credentials_w3c`) checked on import, stored in the vault.
 
 A credential is imported only after :meth:`core.verifier.Verifier.verify_issued` accepted
 it (issuer signature, type, times, every disclosure) and, when it names a holder key
@@ -12,7 +13,8 @@ records are sealed in the vault, so the lookup cannot be fooled by a changed rec
 
 Record (kind ``credential``, id = :func:`credential_id`): JSON of
 :class:`StoredCredential` (``holder_did`` is also what ``Identities.bound_credentials``
-reads).
+reads). Records written before W3C credentials (no ``format``, the text under
+``sd_jwt``) still load, as SD-JWT VCs.
 """
 
 from __future__ import annotations
@@ -24,20 +26,23 @@ from typing import Any, Final, TypeAlias
 
 from core import jose
 from core.clock import Clock
+from core.credentials_w3c import SD_JWT_FORMAT as SD_JWT_FORMAT  # re-exported
+from core.credentials_w3c import check_w3c, detect_format, present_whole, shared_names
 from core.did import DidResolver, HttpxFetcher, did_jwk_from_public_key, did_key_from_public_key
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, RecordNotFound, VerificationError
 from core.identity import CREDENTIAL_KIND, Identities
-from core.keys import PublicKey, public_key_from_jwk
+from core.keys import PrivateKey, PublicKey, public_key_from_jwk
 from core.sdjwt import holder
 from core.sdjwt.compact import split
 from core.sdjwt.holder import HeldCredential, IssuedVerifier
 from core.sdjwt.issuer_keys import IssuerKey, issuer_keys_from_jwks
 from core.sdjwt.process import ClaimPath
 from core.vault.store import Vault
+from core.vc import W3C_FORMATS, HeldW3cCredential
+from core.vc.held import type_name
 from core.verifier import Verifier, VerifierPolicy
 
-SD_JWT_FORMAT: Final = "dc+sd-jwt"
 #: The shortest id prefix :meth:`Credentials.get` accepts in place of the whole id.
 MIN_ID_PREFIX: Final = 6
 
@@ -90,48 +95,116 @@ def issuer_keys_for(unverified_sd_jwt: str, jwks: Any) -> dict[str | None, tuple
     """A JWK set given for "the issuer of this SD-JWT", keyed by its (unverified) ``iss``.
 
     Raises VerificationError(malformed) as :func:`unverified_issuer`; InvalidInput
-    (invalid_jwk) if ``jwks`` is not a JWK set with a usable signing key.
+    (invalid_jwk) if ``jwks`` is not a JWK set with a usable signing key,
+    InvalidInput(unsupported_format) for a W3C credential (its issuer is a DID).
     """
+    if detect_format(unverified_sd_jwt) in W3C_FORMATS:
+        raise _issuer_is_a_did()
     return issuer_keys_from_jwks(unverified_issuer(unverified_sd_jwt), jwks)
+
+
+def _issuer_is_a_did() -> InvalidInput:
+    return InvalidInput(
+        "issuer keys are given only for SD-JWT VCs: a W3C credential's issuer is a DID, and "
+        "its key comes from the DID",
+        code="unsupported_format",
+    )
 
 
 @dataclass(frozen=True)
 class StoredCredential:
-    """One credential in the vault, with what lists need without parsing it again."""
+    """One credential in the vault, with what lists need without parsing it again.
+
+    ``format`` is ``dc+sd-jwt`` (SD-JWT VC), ``jwt_vc_json`` or ``ldp_vc`` (W3C). ``vct``
+    is the SD-JWT VC type (None for W3C credentials, whose ``type`` list is ``types``).
+    """
 
     id: str
     format: str
     issuer: str | None
     vct: str | None
-    #: The identity whose key is the credential's ``cnf.jwk``; None when it has no ``cnf``.
+    #: The identity the credential is bound to: whose key is its ``cnf.jwk`` (SD-JWT VC)
+    #: or who its ``credentialSubject.id`` is (W3C); None when it is bound to none.
     holder_did: str | None
     issued_at: float | None
     expires_at: float | None
     imported_at: float
-    sd_jwt: str = field(repr=False)
+    #: As issued: the SD-JWT, the VC-JWT, or the W3C credential's JSON text.
+    text: str = field(repr=False)
+    #: A W3C credential's ``type`` list; () for SD-JWT VCs.
+    types: tuple[str, ...] = ()
+
+    @property
+    def sd_jwt(self) -> str:
+        """The stored text (its name before W3C credentials: prefer :attr:`text`)."""
+        return self.text
 
     @property
     def needs_holder_key(self) -> bool:
-        """Whether presenting it proves possession of a key (a KB-JWT)."""
+        """Whether presenting it proves possession of a key (a KB-JWT or a signed VP)."""
         return self.holder_did is not None
 
+    @property
+    def shared_whole(self) -> bool:
+        """Whether every presentation carries all of it (W3C: no selective disclosure)."""
+        return self.format in W3C_FORMATS
+
+    @property
+    def kind(self) -> str | None:
+        """Its type for people and logs: the ``vct``, or a W3C credential's own type."""
+        return self.vct if not self.shared_whole else type_name(self.types)
+
     def held(self) -> HeldCredential:
-        """The credential parsed for showing and presenting (no signature check: it was
-        checked on import). Raises InvalidInput if the stored text is not an SD-JWT."""
-        return HeldCredential.from_storage(self.sd_jwt)
+        """The SD-JWT parsed for showing and presenting (no signature check: it was
+        checked on import). Raises InvalidInput if the stored text is not an SD-JWT
+        (``unsupported_format`` for a W3C credential: see :meth:`parsed`)."""
+        if self.shared_whole:
+            raise InvalidInput(
+                f"this is a W3C credential ({self.format}), not an SD-JWT",
+                code="unsupported_format",
+            )
+        return HeldCredential.from_storage(self.text)
+
+    def w3c(self) -> HeldW3cCredential:
+        """The W3C credential parsed (no signature check). Raises InvalidInput
+        (``unsupported_format`` for an SD-JWT VC; else a damaged text)."""
+        if not self.shared_whole:
+            raise InvalidInput("this is an SD-JWT VC, not a W3C credential",
+                               code="unsupported_format")
+        return HeldW3cCredential.from_storage(self.text, self.format)
+
+    def parsed(self) -> HeldCredential | HeldW3cCredential:
+        """Parsed for showing, whatever the format: both have ``claims``, ``items`` (what
+        can be withheld: none for W3C) and ``will_disclose(paths)``. Raises InvalidInput."""
+        return self.w3c() if self.shared_whole else self.held()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        value = asdict(self)
+        value["types"] = list(self.types)
+        return value
 
     @classmethod
     def from_json(cls, value: Any) -> StoredCredential:
         """Raises InvalidInput for a record that is not a stored credential."""
+        if not isinstance(value, dict):
+            raise InvalidInput("stored credential is incomplete")
+        value = {"format": SD_JWT_FORMAT, "types": [], **value}
+        if "text" not in value and "sd_jwt" in value:  # written before W3C credentials
+            value["text"] = value["sd_jwt"]
         try:
             fields = {name: value[name] for name in cls.__dataclass_fields__}
-        except (KeyError, TypeError) as exc:
+        except KeyError as exc:
             raise InvalidInput("stored credential is incomplete") from exc
-        if not isinstance(fields["id"], str) or not isinstance(fields["sd_jwt"], str):
+        types = fields["types"]
+        if (
+            not isinstance(fields["id"], str)
+            or not isinstance(fields["text"], str)
+            or not isinstance(fields["format"], str)
+            or not isinstance(types, list)
+            or not all(isinstance(t, str) for t in types)
+        ):
             raise InvalidInput("stored credential is damaged")
+        fields["types"] = tuple(types)
         return cls(**fields)
 
 
@@ -148,9 +221,11 @@ class Presented:
 class Credentials:
     """Import, list, look up, delete and present the credentials stored in ``vault``.
 
-    ``verifier_factory`` makes the verifier used on import; ``clock`` dates imports
-    and KB-JWTs. Construction does no work. Nothing here writes the activity log:
-    :class:`core.wallet.Wallet` does, in the same transaction.
+    ``verifier_factory`` makes the verifier used on import of an SD-JWT VC; ``resolver``
+    finds a W3C credential's issuer key (default: did:key and did:jwk offline, did:web
+    fetched); ``clock`` dates imports and presentations. Construction does no work.
+    Nothing here writes the activity log: :class:`core.wallet.Wallet` does, in the same
+    transaction.
     """
 
     def __init__(
@@ -159,16 +234,19 @@ class Credentials:
         identities: Identities,
         clock: Clock,
         verifier_factory: VerifierFactory,
+        *,
+        resolver: DidResolver | None = None,
     ) -> None:
         self._vault = vault
         self._identities = identities
         self._clock = clock
         self._verifier_factory = verifier_factory
+        self._resolver = resolver
 
     # --- import ---------------------------------------------------------------------------
 
     def find(self, text: str) -> StoredCredential | None:
-        """The stored copy of exactly this SD-JWT text, if any. Raises VaultLocked."""
+        """The stored copy of exactly this credential text, if any. Raises VaultLocked."""
         if not isinstance(text, str):
             return None
         try:
@@ -179,17 +257,22 @@ class Credentials:
     def check(self, text: str, *, issuer_keys: IssuerKeys | None = None) -> StoredCredential:
         """Verify ``text`` and find the identity it is bound to; store nothing.
 
-        ``issuer_keys`` gives keys for an issuer that is not a DID (see
+        The format comes from the text (:func:`core.credentials_w3c.detect_format`).
+        ``issuer_keys`` gives keys for an SD-JWT issuer that is not a DID (see
         :func:`issuer_keys_for`). May fetch an https issuer's metadata or a did:web
         document. Raises VerificationError (its code: malformed, bad_signature, expired,
-        unresolvable_key, ...), InvalidInput(not_bound_to_wallet) for a credential bound to
-        a key this wallet does not hold, VaultLocked.
+        unresolvable_key, ...), InvalidInput(not_bound_to_wallet) for an SD-JWT VC bound to
+        a key this wallet does not hold, InvalidInput(unsupported_format) for issuer keys
+        given with a W3C credential, VaultLocked.
         """
         if not isinstance(text, str):
             raise VerificationError("malformed", "a credential must be text")
         text = text.strip()
         if not text:
             raise VerificationError("malformed", "that is empty, not a credential")
+        found = detect_format(text)
+        if found in W3C_FORMATS:
+            return self._check_w3c(text, found, issuer_keys)
         held = holder.import_credential(text, self._verifier_factory(issuer_keys))
         return StoredCredential(
             id=credential_id(held.sd_jwt),
@@ -200,7 +283,30 @@ class Credentials:
             issued_at=held.issued_at,
             expires_at=held.expires_at,
             imported_at=self._clock.now(),
-            sd_jwt=held.sd_jwt,
+            text=held.sd_jwt,
+        )
+
+    def _check_w3c(
+        self, text: str, found: str, issuer_keys: IssuerKeys | None
+    ) -> StoredCredential:
+        if issuer_keys:
+            raise _issuer_is_a_did()
+        resolver = self._resolver or DidResolver(HttpxFetcher())
+        checked = check_w3c(
+            text, found, identities=self._identities, resolver=resolver, clock=self._clock
+        )
+        held = checked.held
+        return StoredCredential(
+            id=credential_id(held.text),
+            format=found,
+            issuer=held.issuer,
+            vct=None,
+            holder_did=checked.holder_did,
+            issued_at=held.issued_at,
+            expires_at=held.valid_until,
+            imported_at=self._clock.now(),
+            text=held.text,
+            types=held.types,
         )
 
     def store(self, credential: StoredCredential) -> None:
@@ -337,20 +443,21 @@ class Credentials:
         audience: str,
         transaction_data: Sequence[str] = (),
     ) -> Presented:
-        """:meth:`present`, also saying which claims were disclosed. Raises as it does."""
+        """:meth:`present`, also saying which claims were disclosed. Raises as it does.
+
+        A W3C credential is presented whole (see :func:`core.credentials_w3c.present_whole`):
+        ``paths`` must be empty, else InvalidInput(shared_whole); one bound to no identity
+        raises InvalidInput(unbound_credential).
+        """
         credential = self.get(credential_id_or_prefix)
-        held = credential.held()
         paths = [paths] if isinstance(paths, str) else list(paths)
+        if credential.shared_whole:
+            return self._present_whole(credential, paths, nonce, audience, transaction_data)
+        held = credential.held()
         chosen = {d.encoded for d in holder.select(held, paths)}
         key = None
         if credential.holder_did is not None:
-            try:
-                key = self._identities.private_key(credential.holder_did)
-            except RecordNotFound as exc:
-                raise RecordNotFound(
-                    f"the identity this credential is bound to ({credential.holder_did}) was "
-                    "deleted, so it cannot be presented"
-                ) from exc
+            key = self._holder_key(credential.holder_did)
         text = holder.present(
             held,
             paths,
@@ -362,3 +469,31 @@ class Credentials:
         )
         disclosed = tuple(i.dotted for i in held.items if i.disclosure.encoded in chosen)
         return Presented(credential, text, disclosed)
+
+    def _holder_key(self, did: str) -> PrivateKey:
+        """Raises RecordNotFound (the identity was deleted), VaultLocked."""
+        try:
+            return self._identities.private_key(did)
+        except RecordNotFound as exc:
+            raise RecordNotFound(
+                f"the identity this credential is bound to ({did}) was deleted, so it "
+                "cannot be presented"
+            ) from exc
+
+    def _present_whole(
+        self,
+        credential: StoredCredential,
+        paths: Sequence[object],
+        nonce: str,
+        audience: str,
+        transaction_data: Sequence[str],
+    ) -> Presented:
+        held = credential.w3c()
+        key = None
+        if credential.holder_did is not None and not paths and not transaction_data:
+            key = self._holder_key(credential.holder_did)
+        text = present_whole(
+            held, paths, holder_did=credential.holder_did, key=key, nonce=nonce,
+            audience=audience, clock=self._clock, transaction_data=transaction_data,
+        )
+        return Presented(credential, text, shared_names(held))

@@ -10,6 +10,7 @@ import binascii
 import json
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import base58
@@ -172,10 +173,18 @@ _STRICT_DECODER = json.JSONDecoder(
     object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_finite_float
 )
 _SCAN: Callable[[str, int], tuple[Any, int]] = _STRICT_DECODER.scan_once  # type: ignore[attr-defined]
+#: The same rules, but numbers with a fraction or exponent become exact ``Decimal`` values
+#: (for amounts of money, which must never pass through a binary float).
+_EXACT_DECODER = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=Decimal
+)
 
 
-def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
+def parse_json(
+    data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, exact_numbers: bool = False
+) -> Any:
     """Parse strict JSON: UTF-8, no duplicate member names, no NaN/Infinity, bounded size.
+    With ``exact_numbers``, non-integer numbers come back as ``Decimal``.
 
     Raises InvalidInput(input_too_large) or InvalidInput(malformed_json).
     """
@@ -186,23 +195,33 @@ def parse_json(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput("JSON input is not UTF-8", code="malformed_json") from exc
+    if exact_numbers:
+        try:
+            return _EXACT_DECODER.decode(text)
+        except (ValueError, RecursionError) as exc:  # ValueError: also over-long integers
+            raise InvalidInput("input is not valid JSON", code="malformed_json") from exc
     try:
         # Fast path: the scanner alone, when the value fills the whole text (no whitespace
         # around it); anything else takes the decoder's full path, which also skips it.
         value, end = _SCAN(text, 0)
         if end == len(text):
             return value
-    except (StopIteration, json.JSONDecodeError, RecursionError):
+    except (StopIteration, ValueError, RecursionError):
         pass
     try:
         return _STRICT_DECODER.decode(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also over-long integers
         raise InvalidInput("input is not valid JSON", code="malformed_json") from exc
 
 
-def parse_json_object(data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
-    """Parse strict JSON that must be an object. Raises InvalidInput(malformed_json)."""
-    value = parse_json(data, max_bytes=max_bytes)
+def parse_json_object(
+    data: bytes | str, *, max_bytes: int = MAX_JSON_BYTES, exact_numbers: bool = False
+) -> dict[str, Any]:
+    """Parse strict JSON that must be an object (see :func:`parse_json`).
+
+    Raises InvalidInput(malformed_json, input_too_large).
+    """
+    value = parse_json(data, max_bytes=max_bytes, exact_numbers=exact_numbers)
     if not isinstance(value, dict):
         raise InvalidInput("JSON input must be an object", code="malformed_json")
     return value

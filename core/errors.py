@@ -72,10 +72,17 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         "not_bound_to_wallet",
         "ambiguous_id",
         "invalid_dcql",
+        # W3C credentials in the wallet (core/credentials_w3c.py)
+        "shared_whole",  # a subset of a credential that can only be shared whole
+        "unbound_credential",  # a W3C credential about none of the wallet's identities
+        "unsupported_format",  # an operation the credential's format does not have
         # Token Status List (core/status.py)
         "invalid_status_list",
         "status_list_too_large",
         "status_index_out_of_range",
+        # the issuer's status registry (core/services/issuer/status_registry.py)
+        "status_index_not_allocated",
+        "status_revocation_final",
         # QR codes and offline presentation frames (core/qr)
         "qr_too_large",
         "qr_image_unreadable",
@@ -87,6 +94,8 @@ INVALID_INPUT_CODES: frozenset[str] = frozenset(
         # OpenID4VCI credential offers (core/oid4vci)
         "invalid_offer",
         "insecure_url",
+        # consents (core/consents.py): an expired consent has nothing left to withdraw
+        "consent_expired",
     }
 )
 
@@ -252,7 +261,8 @@ PRESENTATION_REQUEST_CODES: frozenset[str] = frozenset(
         "insecure_url",  # a plain-http endpoint that is not on this machine
         "verifier_unreachable",  # the verifier could not be reached over the network
         "request_fetch_failed",  # the verifier answered the request fetch with an error
-        "unsupported_transaction_data",  # transaction data (payments) is not answered yet
+        "unsupported_transaction_data",  # a transaction data type or hash Tessera does not know
+        "invalid_transaction_data",  # transaction data of a known type that breaks its rules
         "no_matching_credential",  # the wallet holds nothing that answers the query
         "claims_withheld",  # the person withheld a claim the verifier requires
         "claim_not_requested",  # the person chose to share a claim nobody asked for

@@ -16,7 +16,9 @@
   are application specific, the rest reserved) is refused as ``revoked``, because a
   verifier that does not know what a value means must not treat it as valid.
   Fetch or verification failure is ``status_unavailable`` unless
-  ``on_unavailable="accept"``.
+  ``on_unavailable="accept"``. :meth:`StatusListChecker.status_value` gives the raw
+  entry instead (the wallet's own status refresh, :mod:`core.credential_status`), and
+  :func:`status_reference` reads a payload's ``status.status_list``.
 """
 
 from __future__ import annotations
@@ -288,7 +290,31 @@ def verify_status_list_token(
 # --- the Verifier's status check -------------------------------------------------------------
 
 
-def _reference(payload: Mapping[str, Any]) -> tuple[int, str] | None:
+@dataclass(frozen=True)
+class StatusReference:
+    """A Referenced Token's ``status.status_list``: entry ``idx`` of the list at ``uri``.
+
+    Raises VerificationError(malformed) when built with a negative or non-integer ``idx``
+    or an empty ``uri``.
+    """
+
+    idx: int
+    uri: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.idx, bool) or not isinstance(self.idx, int) or self.idx < 0:
+            raise VerificationError(
+                "malformed", "'status.status_list.idx' must be an integer >= 0"
+            )
+        if not isinstance(self.uri, str) or not self.uri:
+            raise VerificationError("malformed", "'status.status_list.uri' must be a string")
+
+
+def status_reference(payload: Mapping[str, Any]) -> StatusReference | None:
+    """The ``status.status_list`` reference of a credential payload, None when it has none.
+
+    Raises VerificationError(malformed) for a ``status`` or reference of the wrong shape.
+    """
     status = payload.get("status")
     if status is None:
         return None
@@ -299,12 +325,9 @@ def _reference(payload: Mapping[str, Any]) -> tuple[int, str] | None:
         return None
     if not isinstance(ref, Mapping):
         raise VerificationError("malformed", "'status.status_list' must be an object")
-    idx, uri = ref.get("idx"), ref.get("uri")
-    if isinstance(idx, bool) or not isinstance(idx, int) or idx < 0:
-        raise VerificationError("malformed", "'status.status_list.idx' must be an integer >= 0")
-    if not isinstance(uri, str) or not uri:
-        raise VerificationError("malformed", "'status.status_list.uri' must be a string")
-    return idx, uri
+    idx: Any = ref.get("idx")
+    uri: Any = ref.get("uri")
+    return StatusReference(idx, uri)  # checked when built
 
 
 class StatusListChecker:
@@ -343,15 +366,12 @@ class StatusListChecker:
         self._cache: dict[tuple[str | None, str], tuple[float, StatusList]] = {}
 
     def __call__(self, payload: Mapping[str, Any]) -> None:
-        ref = _reference(payload)
+        ref = status_reference(payload)
         if ref is None:
             return
-        idx, uri = ref
         iss = payload.get("iss")
-        issuer = iss if isinstance(iss, str) else None
         try:
-            status_list = self._status_list(issuer, uri)
-            value = status_list.get(idx)
+            value = self.status_value(iss if isinstance(iss, str) else None, ref)
         except TesseraError as exc:
             if self.on_unavailable == "accept":
                 return
@@ -361,6 +381,16 @@ class StatusListChecker:
         if value == SUSPENDED:
             raise VerificationError("suspended", "the credential is suspended")
         raise VerificationError("revoked", f"the credential's status is {value} (not valid)")
+
+    def status_value(self, issuer: str | None, ref: StatusReference) -> int:
+        """The raw status of entry ``ref.idx`` in the list at ``ref.uri``, which must be
+        signed by ``issuer`` (fetched, verified and cached as for a verifier).
+
+        Raises ResolutionError (fetch failed, URL refused), VerificationError (malformed,
+        bad_signature, unresolvable_key, expired, ...), InvalidInput
+        (status_list_too_large, status_index_out_of_range).
+        """
+        return self._status_list(issuer, ref.uri).get(ref.idx)
 
     def _status_list(self, issuer: str | None, uri: str) -> StatusList:
         now = self._clock.now()

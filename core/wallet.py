@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,24 @@ from typing import Any
 import platformdirs
 
 from core.clock import Clock, SystemClock
+from core.consent import Consent, SharedCredential, Withdrawal
+from core.consents import ConsentStore, StoredConsent, granted_entry, withdrawn_entry
+from core.credential_status import (
+    CredentialStatus,
+    CredentialStatuses,
+    RandomSource,
+    StatusChange,
+    StatusOutcome,
+    StatusSchedule,
+    check_statuses,
+)
 from core.credentials import (
     Credentials,
     IssuerKeys,
     StoredCredential,
     import_verifier_factory,
 )
+from core.did.web import Fetcher
 from core.errors import (
     BackupInvalid,
     CryptoError,
@@ -60,6 +73,8 @@ class Wallet:
         self.credentials = Credentials(
             vault, self.identities, clock, import_verifier_factory(clock)
         )
+        self.statuses = CredentialStatuses(vault, self.credentials, clock)
+        self._consents = ConsentStore(vault, self.identities, clock)
 
     # --- life cycle ------------------------------------------------------------------
 
@@ -270,8 +285,9 @@ class Wallet:
         """Check a credential and store it, logged; the same one again returns the stored
         copy and logs nothing. Nothing is stored when a check fails.
 
-        Raises VerificationError (its code), InvalidInput(not_bound_to_wallet),
-        VaultLocked.
+        SD-JWT VCs and W3C credentials (``jwt_vc_json``, ``ldp_vc``) are told apart by
+        their text. Raises VerificationError (its code), InvalidInput(not_bound_to_wallet |
+        unsupported_format), VaultLocked.
         """
         existing = self.credentials.find(text)
         if existing is not None:
@@ -279,23 +295,25 @@ class Wallet:
         # Verification may fetch keys: do it before the write transaction starts.
         credential = self.credentials.check(text, issuer_keys=issuer_keys)
         with self.vault.transaction():
-            existing = self.credentials.find(credential.sd_jwt)
+            existing = self.credentials.find(credential.text)
             if existing is not None:  # imported meanwhile (by another wallet object)
                 return existing
             self.credentials.store(credential)
-            summary = f"Imported a credential ({credential.vct or 'untyped'})."
-            if credential.holder_did is None:
+            summary = f"Imported a credential ({credential.kind or 'untyped'})."
+            details: dict[str, Any] = {
+                "id": credential.id,
+                "vct": credential.vct,
+                "issuer": credential.issuer,
+                "holder_did": credential.holder_did,
+            }
+            if credential.shared_whole:
+                details.update(format=credential.format, types=list(credential.types))
+                if credential.holder_did is None:
+                    summary += (" It is about none of your identities, so it can be kept and "
+                                "shown but not presented.")
+            elif credential.holder_did is None:
                 summary += " It is not bound to a key: anyone holding it can present it."
-            self.log(
-                "credential.imported",
-                summary,
-                {
-                    "id": credential.id,
-                    "vct": credential.vct,
-                    "issuer": credential.issuer,
-                    "holder_did": credential.holder_did,
-                },
-            )
+            self.log("credential.imported", summary, details)
         return credential
 
     def delete_credential(self, credential_id: str) -> StoredCredential:
@@ -305,6 +323,7 @@ class Wallet:
         """
         with self.vault.transaction():
             credential = self.credentials.delete(credential_id)
+            self.statuses.forget(credential.id)
             self.log(
                 "credential.deleted",
                 f"Deleted a credential ({credential.vct or 'untyped'}).",
@@ -322,10 +341,11 @@ class Wallet:
         transaction_data: Sequence[str] = (),
     ) -> str:
         """Build a presentation of exactly ``paths`` for ``audience``, logged (the claim
-        names, not their values).
+        names, not their values). A W3C credential is presented whole, with no ``paths``.
 
         Raises RecordNotFound, InvalidInput (unknown path, empty nonce or audience,
-        ambiguous_id), CryptoError, VaultLocked.
+        ambiguous_id; for W3C: shared_whole, unbound_credential, unsupported_format),
+        CryptoError, VaultLocked.
         """
         with self.vault.transaction():
             presented = self.credentials.presentation(
@@ -336,19 +356,112 @@ class Wallet:
                 transaction_data=transaction_data,
             )
             credential = presented.credential
-            self.log(
-                "credential.presented",
-                f"Presented a credential ({credential.vct or 'untyped'}) to {audience}.",
-                {
-                    "id": credential.id,
-                    "vct": credential.vct,
-                    "issuer": credential.issuer,
-                    "audience": audience,
-                    "disclosed": list(presented.disclosed),
-                    "transaction_data": len(transaction_data),
-                },
-            )
+            details: dict[str, Any] = {
+                "id": credential.id,
+                "vct": credential.vct,
+                "issuer": credential.issuer,
+                "audience": audience,
+                "disclosed": list(presented.disclosed),
+                "transaction_data": len(transaction_data),
+            }
+            summary = f"Presented a credential ({credential.kind or 'untyped'}) to {audience}."
+            if credential.shared_whole:
+                details.update(format=credential.format, shared_whole=True)
+                summary = summary.removesuffix(".") + ", whole."
+            self.log("credential.presented", summary, details)
         return presented.text
+
+    # --- credential status (core.credential_status) -------------------------------------
+
+    def record_credential_status(
+        self,
+        outcomes: Iterable[StatusOutcome],
+        *,
+        rng: RandomSource | None = None,
+        schedule: StatusSchedule | None = None,
+    ) -> list[StatusChange]:
+        """Store what :func:`check_statuses` found and log each change of state (names
+        and states, never claim values), in one transaction. Raises VaultLocked."""
+        with self.vault.transaction():
+            changes = self.statuses.record(
+                outcomes, rng=rng or secrets.SystemRandom(), schedule=schedule or StatusSchedule()
+            )
+            for change in changes:
+                self.log("credential.status_changed", change.summary, change.details())
+        return changes
+
+    def refresh_credential_status(
+        self,
+        credential_ids: Iterable[str] | None = None,
+        *,
+        due_only: bool = False,
+        fetcher: Fetcher | None = None,
+        rng: RandomSource | None = None,
+        schedule: StatusSchedule | None = None,
+    ) -> list[CredentialStatus]:
+        """Check the status of the named credentials (default: all; ``due_only``: those
+        whose check has come) now, over the network, and store the outcomes.
+
+        A list that cannot be had is stored as ``unavailable`` with its error code, not
+        raised. Raises RecordNotFound, InvalidInput(ambiguous_id), VaultLocked.
+        """
+        checks = self.statuses.plan(credential_ids, due_only=due_only)
+        outcomes = check_statuses(checks, clock=self.clock, fetcher=fetcher)
+        self.record_credential_status(outcomes, rng=rng, schedule=schedule)
+        found = (self.statuses.get(check.credential_id) for check in checks)
+        return [status for status in found if status is not None]
+
+    # --- consents (core.consents) -------------------------------------------------------
+
+    def record_consent(
+        self,
+        holder_did: str | None,
+        verifier: str,
+        verifier_name: str | None,
+        verified: bool,
+        purpose: str | None,
+        shared: Sequence[SharedCredential],
+        duration: str,
+    ) -> Consent:
+        """Sign a consent record with ``holder_did``'s key (None, for a credential bound
+        to no key: the wallet's first identity), store it and log ``consent.granted``
+        (claim names, never values), in one transaction.
+
+        Raises InvalidInput (unknown duration, nothing shared), RecordNotFound (no such
+        identity, or none at all), VaultLocked.
+        """
+        with self.vault.transaction():
+            consent = self._consents.create(
+                holder_did, verifier, verifier_name, verified, purpose, shared, duration
+            )
+            self.log("consent.granted", *granted_entry(consent))
+        return consent
+
+    def withdraw_consent(self, consent_id: str) -> Withdrawal:
+        """Sign, store and log (``consent.withdrawn``) the withdrawal of a consent named by
+        its id or a unique prefix; one already withdrawn returns its withdrawal, logging
+        nothing.
+
+        Raises InvalidInput(consent_expired | ambiguous_id), RecordNotFound,
+        RecordDamaged, VaultLocked.
+        """
+        with self.vault.transaction():
+            stored = self._consents.get(consent_id)
+            if stored.withdrawal is not None:
+                return stored.withdrawal
+            withdrawal = self._consents.withdraw(stored)
+            self.log("consent.withdrawn", *withdrawn_entry(stored.consent, withdrawal))
+        return withdrawal
+
+    def consents(self) -> list[StoredConsent]:
+        """Every consent, newest first, with its state at the wallet's clock. Raises
+        VaultLocked."""
+        return self._consents.all()
+
+    def consent(self, consent_id: str) -> StoredConsent:
+        """One consent by id or unique prefix. Raises RecordNotFound,
+        InvalidInput(ambiguous_id), RecordDamaged, VaultLocked."""
+        return self._consents.get(consent_id)
 
     # --- backups ---------------------------------------------------------------------
 

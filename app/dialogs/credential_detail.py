@@ -1,5 +1,6 @@
-"""One credential in full: who issued it, when, until when, every claim grouped as the
-credential groups them (with what can be withheld), and Share, Export and Delete."""
+"""One credential in full: who issued it, when, until when, its status and when that was
+last checked, every claim grouped as the credential groups them (with what can be
+withheld), and Share, Export and Delete."""
 
 from __future__ import annotations
 
@@ -21,28 +22,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.credential_text import issuer_name, type_label, validity
+from app.credential_text import (
+    SHARED_WHOLE,
+    format_words,
+    issuer_name,
+    kind_name,
+    type_label,
+    validity,
+)
 from app.dialogs.common import explain, heading, note
 from app.dialogs.share import ShareDialog
 from app.formatting import local_time, short_did
 from app.importing import FILE_FILTER
 from app.models.claims import ClaimTreeModel
 from app.session import WalletSession
+from app.status_text import status_words
 from app.views.claim_tree import ClaimTreeView
 from app.views.message import InlineMessage, Tone
 from app.views.typography import muted_text
 from core.credentials import StoredCredential
 from core.errors import TesseraError
 from core.sdjwt.holder import HeldCredential
+from core.vc import HeldW3cCredential
 
 WITHHOLD_NOTE = ("Claims marked “Can be withheld” are yours to leave out when you share. "
                  "The others go with every presentation.")
 
 
-def export_name(kind: str) -> str:
-    """A file name for an exported credential: ``Identity credential.sd-jwt``."""
+#: The file name ending of an exported credential, by format.
+EXPORT_SUFFIX = {"jwt_vc_json": ".jwt", "ldp_vc": ".json"}
+
+
+def export_name(kind: str, fmt: str = "dc+sd-jwt") -> str:
+    """A file name for an exported credential: ``Identity credential.sd-jwt`` (``.jwt`` or
+    ``.json`` for W3C credentials)."""
     cleaned = re.sub(r"[^\w\- ]+", "", kind).strip() or "Credential"
-    return f"{cleaned}.sd-jwt"
+    return cleaned + EXPORT_SUFFIX.get(fmt, ".sd-jwt")
 
 
 def delete_box(kind: str, issuer: str, parent: QWidget) -> QMessageBox:
@@ -77,15 +92,15 @@ class CredentialDetailDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.stored = stored
-        self.held: HeldCredential = stored.held()
+        self.held: HeldCredential | HeldW3cCredential = stored.parsed()
         self.dialog: QWidget | None = None  # the dialog opened from here, for tests
-        self.kind = type_label(stored.vct or "")
+        self.kind = type_label(kind_name(stored.kind, shared_whole=stored.shared_whole))
         self.issuer = issuer_name(stored.issuer) if stored.issuer else "an unknown issuer"
         self.setWindowTitle(self.kind)
         self.setMinimumSize(640, 560)
 
         self.model = ClaimTreeModel(self.held.claims, [i.path for i in self.held.items],
-                                    parent=self)
+                                    whole=stored.shared_whole, parent=self)
         self.tree = ClaimTreeView(self.model, self)
         self.message = InlineMessage(self)
 
@@ -114,7 +129,8 @@ class CredentialDetailDialog(QDialog):
         layout.addWidget(heading(self.kind, self))
         layout.addWidget(self._facts())
         layout.addWidget(self.tree, 1)
-        layout.addWidget(note(WITHHOLD_NOTE, self, small=True))
+        layout.addWidget(note(SHARED_WHOLE if stored.shared_whole else WITHHOLD_NOTE, self,
+                              small=True))
         layout.addWidget(self.message)
         layout.addLayout(row)
         self.tree.setFocus()
@@ -142,16 +158,36 @@ class CredentialDetailDialog(QDialog):
             issuer.setText(f"{html.escape(self.issuer)}&nbsp;&nbsp;<span style='color:{muted}'>"
                            f"{html.escape(short_did(stored.issuer, 16))}</span>")
         form.addRow("Issuer", issuer)
+        if isinstance(self.held, HeldW3cCredential) and self.held.issuer_name:
+            own = f"{self.held.issuer_name} (in its own words)"  # a W3C issuer names itself
+            form.addRow("Issuer's name", self._value(own))
+        form.addRow("Format", self._value(format_words(stored.format)))
         if stored.issued_at is not None:
             form.addRow("Issued", self._value(local_time(stored.issued_at)))
         expiry = local_time(stored.expires_at) if stored.expires_at is not None else "Never"
         status = validity(now, stored.expires_at).value
         form.addRow("Expires", self._value(f"{expiry}  ·  {status}"))
+        self.status_label = self._status()
+        form.addRow("Status", self.status_label)
         form.addRow("Identity", self._value(self._holder_name(), stored.holder_did or ""))
         return box
 
+    def _status(self) -> QLabel:
+        """The stored status in words; the error code of an offline check as its tooltip."""
+        try:
+            status = self.session.wallet.statuses.get(self.stored.id)
+        except TesseraError:
+            status = None
+        details = f"Details: {status.error}" if status is not None and status.error else ""
+        label = self._value(status_words(status).sentence, details)
+        label.setObjectName("statusValue")
+        label.setWordWrap(True)
+        return label
+
     def _holder_name(self) -> str:
         did = self.stored.holder_did
+        if not did and self.stored.shared_whole:
+            return "None of your identities, so it can't be shared"
         if not did:
             return "Not bound to an identity"
         try:
@@ -176,7 +212,7 @@ class CredentialDetailDialog(QDialog):
         self._open(dialog)
 
     def export(self) -> None:
-        suggested = str(Path.home() / export_name(self.kind))
+        suggested = str(Path.home() / export_name(self.kind, self.stored.format))
         chosen, _filter = QFileDialog.getSaveFileName(
             self, "Export credential", suggested, FILE_FILTER
         )
@@ -184,9 +220,10 @@ class CredentialDetailDialog(QDialog):
             self.export_to(Path(chosen))
 
     def export_to(self, path: Path) -> bool:
-        """Save the credential as issued (SD-JWT text, every disclosure) to ``path``."""
+        """Save the credential as issued (SD-JWT text with every disclosure, VC-JWT or
+        W3C JSON) to ``path``."""
         try:
-            path.write_text(self.held.sd_jwt + "\n", encoding="utf-8")
+            path.write_text(self.stored.text + "\n", encoding="utf-8")
         except OSError as exc:
             sentence, details = explain(exc, "save the file")
             self.message.show_message(sentence, Tone.ERROR, details)

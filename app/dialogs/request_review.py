@@ -5,8 +5,9 @@ will receive. Nothing is sent until Share is pressed; Decline is the default but
 Escape declines.
 
 The request is fetched and the answer built and posted on workers (with progress); the
-dialog then shows the result. Consent is for this one request only: standing consent
-is not offered, because nothing could honour it yet.
+dialog then shows the result. Below the claims the person picks how long the verifier may
+use them (this once by default, 1 day, 30 days, until withdrawn); sharing records a
+signed consent for that long (:mod:`core.consents`).
 """
 
 from __future__ import annotations
@@ -31,18 +32,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.credential_text import claim_label, format_value, issuer_name, type_label
-from app.dialogs.common import explain, heading, note
+from app.credential_text import claim_label, format_value, issuer_name, kind_name, type_label
+from app.dialogs.common import heading, note
+from app.dialogs.payment import PaymentApprovalDialog, record_decline
+from app.dialogs.requester import (
+    HTTP_TIMEOUT,
+    plain_sentence,
+    show_requester,
+)
+from app.dialogs.requester import NO_PURPOSE as NO_PURPOSE
+from app.dialogs.requester import NOT_VERIFIED as NOT_VERIFIED
+from app.dialogs.requester import VERIFIED as VERIFIED
 from app.dialogs.share import preview_text
-from app.formatting import short_did
+from app.request_text import ahead_note, review_button_text
 from app.session import WalletSession
 from app.views.busy import BusyIndicator
-from app.views.message import InlineMessage, Tone, tone_colour
+from app.views.consent_duration import ConsentDurationPicker
+from app.views.message import InlineMessage, Tone
 from app.views.phrase import monospace_font
 from app.workers import TaskHandle
 from core.credentials import StoredCredential
 from core.dcql import Candidate, CredentialMatch, DcqlMatch, match
-from core.errors import PresentationRequestError, TesseraError
+from core.errors import TesseraError
 from core.oid4vp import (
     AuthorizationRequest,
     ResponseResult,
@@ -54,18 +65,14 @@ from core.oid4vp import (
 )
 from core.sdjwt.holder import HeldCredential
 from core.sdjwt.process import ClaimPath, format_path
-
-#: Seconds to wait for the verifier before giving up.
-HTTP_TIMEOUT = 15.0
+from core.vc import HeldW3cCredential
 
 REQUIRED_WHY = "The verifier needs this"
 OPTIONAL_WHY = "Optional: the verifier can do without it"
-VERIFIED = "Verified: the request is signed by {did}"
-NOT_VERIFIED = "Not verified: anyone can claim this name"
-NO_PURPOSE = "The verifier did not say why it asks."
-THIS_ONCE = ("For this request only. Tessera keeps no standing permission: the next request "
-             "asks you again.")
 CANNOT_ANSWER = "Your wallet cannot answer this request."
+WHOLE_SECTION = ("This credential is shared whole: the verifier will see every claim in it, "
+                 "not only what it asks for.")
+WHOLE_ROW = "Shared whole"
 
 
 @dataclass
@@ -74,38 +81,32 @@ class Section:
 
     query_id: str
     stored: StoredCredential
-    held: HeldCredential
+    held: HeldCredential | HeldW3cCredential
     found: CredentialMatch
     boxes: dict[str, QCheckBox] = field(default_factory=dict)
+    #: The "shared whole" warning of a W3C credential's section.
+    whole_note: InlineMessage | None = None
 
     def ticked(self) -> list[str]:
         return [path for path, box in self.boxes.items() if box.isChecked()]
 
 
-def _claim_text(held: HeldCredential, path: ClaimPath) -> str:
-    """A claim as a person reads it, such as "Address, Locality: Köln"."""
-    value: Any = held.claims
+def _claim_text(held: HeldCredential | HeldW3cCredential, path: ClaimPath) -> str:
+    """A claim as a person reads it, such as "Address, Locality: Köln" (a W3C
+    credential's paths start at the credential; its ``credentialSubject`` goes unsaid)."""
+    w3c = isinstance(held, HeldW3cCredential)
+    value: Any = held.unsecured if isinstance(held, HeldW3cCredential) else held.claims
     for step in path:
         try:
             value = value[step]
         except (KeyError, IndexError, TypeError):
             value = None
             break
-    label = ", ".join(claim_label(step) for step in path)
+    shown = path[1:] if w3c and path[:1] == ("credentialSubject",) and len(path) > 1 else path
+    label = ", ".join(claim_label(step) for step in shown)
     if isinstance(value, dict | list) or value is None:
         return label
     return f"{label}: {format_value(value)}"
-
-
-def plain_sentence(exc: BaseException, action: str) -> tuple[str, str]:
-    """(sentence, details): core's own words for request errors, which are written for
-    people, else the generic wording of :func:`app.dialogs.common.explain`."""
-    if isinstance(exc, PresentationRequestError):
-        text = exc.message.strip()
-        return text[:1].upper() + text[1:], f"Error code: {exc.code}"
-    if isinstance(exc, TesseraError):
-        return f"Tessera couldn't {action}: {exc.message}", f"Error code: {exc.code}"
-    return explain(exc, action)
 
 
 class RequestReviewDialog(QDialog):
@@ -127,6 +128,8 @@ class RequestReviewDialog(QDialog):
         self.shares: tuple[Share, ...] = ()
         self.outcome: ResponseResult | None = None
         self._task: TaskHandle | None = None
+        #: The payment screen, once the person went on to it.
+        self.payment: PaymentApprovalDialog | None = None
         self.setWindowTitle("Share with a verifier")
         self.setMinimumSize(880, 640)
 
@@ -151,6 +154,8 @@ class RequestReviewDialog(QDialog):
         self.preview.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._build_body()
         self.body.hide()
+        self.duration_picker = ConsentDurationPicker(self)
+        self.duration_picker.hide()
 
         self.message = InlineMessage(self)
         self.busy = BusyIndicator(self)
@@ -178,6 +183,7 @@ class RequestReviewDialog(QDialog):
         layout.addWidget(self.trust)
         layout.addWidget(self.purpose)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.duration_picker)
         layout.addWidget(self.message)
         layout.addWidget(self.busy)
         layout.addWidget(self.result_message)
@@ -263,21 +269,13 @@ class RequestReviewDialog(QDialog):
     def _fetched(self, request: AuthorizationRequest) -> None:
         self.request = request
         self._show_header(request)
-        if request.transaction_data:
-            self.message.show_message(
-                "This request asks you to sign transaction data (such as a payment), which "
-                "this version of Tessera cannot show you yet, so it will not answer it.",
-                Tone.WARNING, "Error code: unsupported_transaction_data",
-            )
-            self._only_close()
-            return
         stored = {credential.id: credential for credential in self.session.credentials()}
         candidates = []
         for credential in stored.values():
             try:
                 candidates.append(Candidate.from_stored(credential))
             except TesseraError:
-                continue  # not an SD-JWT: it cannot answer
+                continue  # a damaged record: it cannot answer
         self.found = match(request.dcql, candidates)
         if not self.found.satisfied:
             lines = "\n\n".join(self.found.explanations) or "Nothing in your wallet answers it."
@@ -288,14 +286,18 @@ class RequestReviewDialog(QDialog):
         for query_id, matches in self.found.answer().items():
             for found in matches:
                 credential = stored[found.credential_id]
-                section = Section(query_id, credential, credential.held(), found)
+                section = Section(query_id, credential, credential.parsed(), found)
                 self.sections.append(section)
                 self.sections_box.addWidget(self._section_box(section))
         for line in self.found.notes:
             self.sections_box.addWidget(note(line, self, small=True))
-        self.sections_box.addWidget(note(THIS_ONCE, self, small=True))
+        if request.transactions:  # Share becomes a step to the payment screen
+            self.sections_box.addWidget(note(ahead_note(request), self, small=True))
+            self.share_button.setText(review_button_text(request))
+            self.share_button.setAccessibleName(review_button_text(request))
         self.sections_box.addStretch(1)
         self.body.show()
+        self.duration_picker.show()
         self.decline_button.setText("Decline")
         self.decline_button.setAccessibleName("Decline")
         self.share_button.show()
@@ -305,39 +307,23 @@ class RequestReviewDialog(QDialog):
     def _show_header(self, request: AuthorizationRequest) -> None:
         name = request.verifier_name or request.verifier
         self.title.setText(f"{name} asks for your data")
-        self.identifier.setText(f"Identifier: {request.verifier}")
-        self.identifier.setToolTip(request.client_id)
-        if request.verified:
-            text, tone = VERIFIED.format(did=short_did(request.verifier)), Tone.SUCCESS
-        else:
-            text, tone = NOT_VERIFIED, Tone.WARNING
-            self.identifier.setText(
-                f"Identifier: {request.verifier} (answers go to this address; the name above "
-                "is the verifier's own words)"
-            )
-        self.trust.setText(text)
-        self.trust.setToolTip(request.verifier)
-        palette = self.trust.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, tone_colour(tone, palette))
-        self.trust.setPalette(palette)
-        font = self.trust.font()
-        font.setWeight(QFont.Weight.DemiBold)
-        self.trust.setFont(font)
-        self.trust.setAccessibleName(text)
-        self.purpose.setText(f"Why: {request.purpose}" if request.purpose else NO_PURPOSE)
-        self.trust.show()
-        self.purpose.show()
+        show_requester(request, self.identifier, self.trust, self.purpose)
 
     def _section_box(self, section: Section) -> QGroupBox:
         stored = section.stored
-        kind = type_label(stored.vct or "") or "Credential"
+        kind = type_label(kind_name(stored.kind, shared_whole=stored.shared_whole)) or "Credential"
         source = issuer_name(stored.issuer) if stored.issuer else "an unknown issuer"
         box = QGroupBox(f"{kind} from {source}", self)
         box.setAccessibleName(f"{kind} from {source}")
         column = QVBoxLayout(box)
         column.setSpacing(4)
         column.addWidget(note("This credential in your wallet will answer.", box, small=True))
-        optional = set(section.found.optional)
+        if stored.shared_whole:  # no selective disclosure: say so before anything is sent
+            whole = InlineMessage(box)
+            whole.show_message(WHOLE_SECTION, Tone.WARNING, f"Format: {stored.format}")
+            column.addWidget(whole)
+            section.whole_note = whole
+        optional = set() if stored.shared_whole else set(section.found.optional)
         for path in section.found.paths:
             dotted = format_path(path)
             check = QCheckBox(_claim_text(section.held, path), box)
@@ -359,7 +345,7 @@ class RequestReviewDialog(QDialog):
             row = QHBoxLayout()
             row.setSpacing(8)
             row.addWidget(check)
-            row.addWidget(note(why, box, small=True), 1)
+            row.addWidget(note(WHOLE_ROW if stored.shared_whole else why, box, small=True), 1)
             column.addLayout(row)
         return box
 
@@ -396,12 +382,16 @@ class RequestReviewDialog(QDialog):
     def share(self) -> None:
         if self.working or not self.can_share or self.request is None or not self.shares:
             return
+        if self.request.transactions:
+            self.review_transactions()
+            return
         request, shares, wallet = self.request, self.shares, self.session.wallet
+        duration = self.duration_picker.duration
 
         def send() -> ResponseResult:
             import httpx
 
-            response = build_response(wallet, request, shares)
+            response = build_response(wallet, request, shares, consent=duration)
             with httpx.Client(timeout=HTTP_TIMEOUT) as client:
                 return post_response(request, response, client, shares)
 
@@ -412,6 +402,7 @@ class RequestReviewDialog(QDialog):
 
     def _set_choosing(self, enabled: bool) -> None:
         self.share_button.setEnabled(enabled)
+        self.duration_picker.setEnabled(enabled)
         for section in self.sections:
             for box in section.boxes.values():
                 box.setEnabled(enabled and box.toolTip() != REQUIRED_WHY)
@@ -437,14 +428,51 @@ class RequestReviewDialog(QDialog):
         else:
             self._only_close()
 
+    # --- transactions (payments) --------------------------------------------------------
+
+    def review_transactions(self) -> None:
+        """Open the payment screen for the chosen claims; it signs, sends or declines."""
+        assert self.request is not None
+        chosen = {section.stored.id: section.stored for section in self.sections}
+        dialog = PaymentApprovalDialog(self.session, self.request, self.shares, chosen,
+                                       consent=self.duration_picker.duration, parent=self)
+        dialog.finished.connect(self._payment_finished)
+        self.payment = dialog
+        dialog.open()
+
+    def _payment_finished(self, _result: int) -> None:
+        dialog = self.payment
+        if dialog is None:
+            return
+        if dialog.decision == "declined":
+            super().reject()  # the payment screen logged the refusal
+        elif dialog.outcome is not None:
+            self.outcome = dialog.outcome
+            self.result_message.show_message(dialog.result_message.text, Tone.SUCCESS)
+            self._set_choosing(False)
+            self._only_close()
+        elif dialog.decision == "approved":  # signed, but the verifier did not take it
+            self.result_message.show_message(dialog.result_message.text, Tone.ERROR,
+                                             dialog.result_message.details)
+            self._set_choosing(False)
+            self._only_close()
+
     # --- closing --------------------------------------------------------------------------
 
     def reject(self) -> None:
         """Decline (or Cancel while fetching). While the answer is being sent it cannot be
-        called back, so the dialog stays until the verifier has answered."""
+        called back, so the dialog stays until the verifier has answered. Declining a
+        request with transactions logs the refusal."""
         if self.working:
             if self.request is not None:
                 return
             assert self._task is not None
             self._task.cancel()
+        elif self.payment is not None and self.payment.isVisible():
+            self.payment.reject()  # declines, then closes this dialog too
+            return
+        elif (self.request is not None and self.request.transactions and self.sections
+              and self.outcome is None
+              and (self.payment is None or self.payment.decision is None)):
+            record_decline(self.session, self.request)
         super().reject()

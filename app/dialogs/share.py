@@ -1,6 +1,10 @@
 """Share a credential: tick the claims to disclose, see exactly what the verifier will
 receive, paste the verifier's identifier and request code, then copy or save the
-presentation. Nothing optional is ticked at first, and Cancel is the default button."""
+presentation. Nothing optional is ticked at first, and Cancel is the default button.
+
+A W3C credential cannot withhold claims: a warning says, before anything is sent, that it
+is shared whole, and every claim is ticked and locked. One about none of the wallet's
+identities cannot be shared at all, and the dialog says so instead of offering Share."""
 
 from __future__ import annotations
 
@@ -24,7 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.credential_text import REGISTERED_CLAIMS, issuer_name, subject_claims, type_label
+from app.credential_text import (
+    REGISTERED_CLAIMS,
+    SHARED_WHOLE,
+    issuer_name,
+    kind_name,
+    subject_claims,
+    type_label,
+)
 from app.dialogs.common import explain, heading, note
 from app.dialogs.show_qr import ShowQrDialog
 from app.models.claims import ClaimTreeModel
@@ -37,20 +48,28 @@ from app.workers import TaskHandle
 from core.credentials import StoredCredential
 from core.errors import TesseraError
 from core.sdjwt.holder import HeldCredential
+from core.vc import HeldW3cCredential
 
 INTRO = ("Tick what you want to share. Claims marked “Always shared” go with every "
          "presentation; nothing else leaves your wallet.")
 FIELDS_NOTE = ("The verifier gives you both. They tie this presentation to its request, "
                "so no one can reuse it.")
 MISSING = "Paste the verifier's identifier and its request code first."
+WHOLE_INTRO = "Every claim goes: this credential can only be shared whole."
+UNBOUND = ("This credential is about none of your identities, so Tessera can't sign a "
+           "presentation of it. A verifier could not tell that it is yours.")
 PRESENTATION_FILTER = "Presentations (*.txt);;All files (*)"
+#: What a W3C credential shows first in the preview: whom it is about, what, from whom.
+W3C_FIRST = ("credentialSubject", "type", "issuer", "validFrom", "validUntil")
 
 
 def preview_text(claims: dict[str, object]) -> str:
     """The claims as the verifier receives them, as readable JSON: the claims about the
     person first, then the credential's own (issuer, type, dates, key), which every
-    presentation carries. Only the order of the members differs from what is sent."""
-    ordered = dict(subject_claims(claims))
+    presentation carries (a W3C credential: its subject, type, issuer and dates first,
+    then the rest). Only the order of the members differs from what is sent."""
+    ordered = {k: claims[k] for k in W3C_FIRST if k in claims}  # a W3C credential's own
+    ordered.update(subject_claims(claims))
     ordered.update((k, v) for k, v in claims.items() if k in REGISTERED_CLAIMS)
     return json.dumps(ordered, indent=2, ensure_ascii=False)
 
@@ -65,7 +84,7 @@ class ShareDialog(QDialog):
         self,
         session: WalletSession,
         stored: StoredCredential,
-        held: HeldCredential,
+        held: HeldCredential | HeldW3cCredential,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,13 +94,13 @@ class ShareDialog(QDialog):
         self.presentation: str | None = None
         self.qr_dialog: ShowQrDialog | None = None
         self._task: TaskHandle | None = None
-        kind = type_label(stored.vct or "")
+        kind = type_label(kind_name(stored.kind, shared_whole=stored.shared_whole))
         self.kind = kind
         self.setWindowTitle(f"Share {kind}")
         self.setMinimumSize(900, 620)
 
         self.model = ClaimTreeModel(held.claims, [i.path for i in held.items],
-                                    checkable=True, parent=self)
+                                    checkable=True, whole=stored.shared_whole, parent=self)
         self.model.selection_changed.connect(self.update_preview)
         self.tree = ClaimTreeView(self.model, self)
         self.preview = QPlainTextEdit(self)
@@ -114,7 +133,14 @@ class ShareDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(heading(f"Share {kind}", self))
         source = issuer_name(stored.issuer) if stored.issuer else "an unknown issuer"
-        layout.addWidget(note(f"From {source}. {INTRO}", self))
+        intro = WHOLE_INTRO if stored.shared_whole else INTRO
+        layout.addWidget(note(f"From {source}. {intro}", self))
+        self.whole_warning = InlineMessage(self)
+        if stored.shared_whole:
+            self.whole_warning.show_message(
+                SHARED_WHOLE, Tone.WARNING, f"Format: {stored.format} (no selective disclosure)"
+            )
+        layout.addWidget(self.whole_warning)
         layout.addWidget(self._form())  # who it goes to, first
         layout.addLayout(self._columns(), 1)
         layout.addWidget(self.message)
@@ -122,6 +148,9 @@ class ShareDialog(QDialog):
         layout.addWidget(self.result)
         layout.addWidget(self.buttons)
         self.update_preview()
+        if stored.shared_whole and stored.holder_did is None:
+            self.message.show_message(UNBOUND, Tone.ERROR, "Error code: unbound_credential")
+            self.share_button.setEnabled(False)
         chain = (self.audience, self.nonce, self.tree, self.preview, self.share_button,
                  self.cancel_button)
         for first, second in itertools.pairwise(chain):

@@ -4,6 +4,8 @@ withheld; in checkable mode (the Share dialog) a check box per claim that can be
 Which claims can be withheld comes from the holder (``HeldCredential.items``): a claim is
 *withholdable* when a disclosure carries it. Checking one checks the withholdable claims
 around it (their disclosures come along anyway); unchecking one unchecks those inside it.
+A credential shared ``whole`` (a W3C credential) has none: every claim says so, and in
+checkable mode every box is ticked and locked.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class ClaimColumn(IntEnum):
 
 
 HEADERS = {ClaimColumn.CLAIM: "Claim", ClaimColumn.VALUE: "Value", ClaimColumn.SHARING: ""}
+WHOLE_TEXT = "Shared whole: cannot be withheld"
+WHOLE_WHY = ("This credential has no selective disclosure: every claim goes with every "
+             "presentation.")
 
 
 class ClaimRole(IntEnum):
@@ -46,7 +51,8 @@ class ClaimRole(IntEnum):
 
 class ClaimTreeModel(QAbstractItemModel):
     """The claims of one credential. ``checkable`` adds check boxes (the Share dialog);
-    ``selection_changed`` fires when the set of checked claims changes."""
+    ``whole`` marks a credential that is always shared whole; ``selection_changed`` fires
+    when the set of checked claims changes."""
 
     selection_changed = Signal()
 
@@ -56,10 +62,12 @@ class ClaimTreeModel(QAbstractItemModel):
         disclosable: Iterable[Path],
         *,
         checkable: bool = False,
+        whole: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.checkable = checkable
+        self.whole = whole
         self._disclosable = frozenset(tuple(p) for p in disclosable)
         self._root = build_tree(claims, self._disclosable)
 
@@ -184,9 +192,13 @@ class ClaimTreeModel(QAbstractItemModel):
             return "" if node.children else format_value(node.value)
         if self.checkable and node.sharing is Sharing.WITHHOLDABLE:
             return ""  # the check box says it
+        if self.whole:
+            return WHOLE_TEXT
         return SHARING_TEXT[node.sharing]
 
     def _why(self, node: ClaimNode) -> str:
+        if self.whole:
+            return WHOLE_WHY
         why = SHARING_WHY[node.sharing]
         if node.sharing is Sharing.WITH_PARENT:
             up = node.parent

@@ -23,6 +23,8 @@ from app.credential_text import (
 )
 from app.formatting import local_date
 from app.models.rows import Index, RowsListModel
+from app.status_text import UNCHECKED, StatusWords, status_words
+from core.credential_status import CredentialStatus
 
 UNKNOWN_ISSUER = "Unknown issuer"
 
@@ -43,6 +45,8 @@ class Card:
     expires_at: float | None
     expiry_note: str
     search_text: str
+    #: The status badge (revoked, suspended, last checked, offline), see app.status_text.
+    status: StatusWords = UNCHECKED
 
 
 def make_card(
@@ -54,8 +58,10 @@ def make_card(
     issued_at: float | None,
     expires_at: float | None,
     now: float,
+    credential_status: CredentialStatus | None = None,
 ) -> Card:
-    """A card for one credential (``claims`` with every disclosure applied)."""
+    """A card for one credential (``claims`` with every disclosure applied) and its stored
+    ``credential_status`` (None: never checked)."""
     name = issuer_name(issuer) if issuer else UNKNOWN_ISSUER
     kind = type_label(vct or "")
     subject = subject_claims(claims)
@@ -77,6 +83,7 @@ def make_card(
         expires_at=expires_at,
         expiry_note=expiry_note(status, now, expires_at, not_before),
         search_text="\n".join(words),
+        status=status_words(credential_status, now),
     )
 
 
@@ -111,6 +118,9 @@ class CardRole(IntEnum):
     EXPIRES_AT = Qt.ItemDataRole.UserRole + 11
     SEARCH_TEXT = Qt.ItemDataRole.UserRole + 12
     EXPIRY_NOTE = Qt.ItemDataRole.UserRole + 13
+    STATUS_LABEL = Qt.ItemDataRole.UserRole + 14
+    STATUS_TONE = Qt.ItemDataRole.UserRole + 15
+    STATUS_NOTE = Qt.ItemDataRole.UserRole + 16
 
 
 def card_sentence(card: Card) -> str:
@@ -119,6 +129,8 @@ def card_sentence(card: Card) -> str:
     if card.main_claim:
         parts.append(card.main_claim)
     parts.append(card.validity.value)
+    if card.status.label:  # checked: valid, revoked, offline, ...
+        parts.append(card.status.sentence.rstrip("."))
     return ", ".join(parts)
 
 
@@ -161,6 +173,9 @@ class CredentialListModel(RowsListModel[Card]):
             CardRole.EXPIRES_AT: card.expires_at,
             CardRole.SEARCH_TEXT: card.search_text,
             CardRole.EXPIRY_NOTE: card.expiry_note,
+            CardRole.STATUS_LABEL: card.status.label,
+            CardRole.STATUS_TONE: card.status.tone,
+            CardRole.STATUS_NOTE: card.status.note,
         }
 
 

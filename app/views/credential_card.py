@@ -1,5 +1,6 @@
 """A credential drawn as a card: the issuer's initial and name, the credential type, the
-holder's main claim, and a validity badge with the expiry beside it."""
+holder's main claim, a validity badge with the expiry beside it, and a status badge
+(revoked, suspended, ...) with when it was last checked."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.credential_text import Validity
 from app.models.credentials import CardRole
+from app.status_text import StatusTone
 from app.views.message import Tone, tone_colour
 from app.views.typography import SMALL_SCALE, mix, muted_text, scaled_font
 
@@ -45,6 +47,12 @@ VALIDITY_TONES = {
     Validity.EXPIRED: Tone.ERROR,
     Validity.NOT_YET_VALID: Tone.WARNING,
 }
+STATUS_TONES = {
+    StatusTone.SUCCESS: Tone.SUCCESS,
+    StatusTone.WARNING: Tone.WARNING,
+    StatusTone.ERROR: Tone.ERROR,
+}
+ROW_GAP = 8
 
 
 def initial_colour(issuer_id: str) -> QColor:
@@ -65,13 +73,15 @@ class CardFonts:
 
 
 def card_size(base: QFont, width: int = MIN_CARD_WIDTH) -> QSize:
-    """The size of every card: room for the badge row, two lines and the validity row."""
+    """The size of every card: room for the badge row, two lines, the validity row and
+    the status row."""
     fonts = CardFonts(base)
     height = (
         PADDING + BADGE + 14
         + QFontMetrics(fonts.type).height() + 4
         + QFontMetrics(fonts.claim).height() + 16
         + QFontMetrics(fonts.badge).height() + 8
+        + ROW_GAP + QFontMetrics(fonts.small).height()
         + PADDING
     )
     return QSize(width, height)
@@ -128,7 +138,19 @@ class CardDelegate(QStyledItemDelegate):
         painter.setFont(fonts.initial)
         painter.setPen(QColor("white"))
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(index.data(CardRole.INITIAL)))
-        issuer_rect = QRect(left + BADGE + 12, top, width - BADGE - 12, BADGE)
+        # Status badge (valid, revoked, suspended, ...) in the top right corner.
+        room = width - BADGE - 12
+        label = str(index.data(CardRole.STATUS_LABEL) or "")
+        if label:
+            tone = index.data(CardRole.STATUS_TONE)
+            colour = (tone_colour(STATUS_TONES[tone], palette) if tone in STATUS_TONES
+                      else muted_text(palette))
+            pill_width = self._pill_width(fonts.badge, label)
+            pill_top = top + (BADGE - QFontMetrics(fonts.badge).height() - 8) // 2
+            self._pill(painter, left + width - pill_width, pill_top, fonts.badge, palette,
+                       label, colour)
+            room -= pill_width + 8
+        issuer_rect = QRect(left + BADGE + 12, top, room, BADGE)
         self._text(painter, issuer_rect, fonts.small, muted_text(palette),
                    str(index.data(CardRole.ISSUER) or ""))
 
@@ -146,12 +168,24 @@ class CardDelegate(QStyledItemDelegate):
         # Validity badge and expiry.
         y += claim_height + 16
         status = index.data(CardRole.VALIDITY)
-        pill = self._pill(painter, left, y, fonts.badge, palette, status)
-        note_rect = QRect(int(pill.right()) + 10, int(pill.top()),
-                          left + width - int(pill.right()) - 10, int(pill.height()))
-        self._text(painter, note_rect, fonts.small, muted_text(palette),
+        validity = status if isinstance(status, Validity) else Validity.VALID
+        pill = self._pill(painter, left, y, fonts.badge, palette, validity.value,
+                          tone_colour(VALIDITY_TONES[validity], palette))
+        self._note(painter, pill, left + width, fonts.small, palette,
                    str(index.data(CardRole.EXPIRY_NOTE) or ""))
+
+        # When the status was last checked (or that it could not be), the whole width.
+        note = QRect(left, int(pill.bottom()) + ROW_GAP, width, QFontMetrics(fonts.small).height())
+        self._text(painter, note, fonts.small, muted_text(palette),
+                   str(index.data(CardRole.STATUS_NOTE) or ""))
         painter.restore()
+
+    def _note(self, painter: QPainter, pill: QRectF, right: int, font: QFont,
+              palette: QPalette, text: str) -> None:
+        """The small muted text beside a badge."""
+        rect = QRect(int(pill.right()) + 10, int(pill.top()),
+                     right - int(pill.right()) - 10, int(pill.height()))
+        self._text(painter, rect, font, muted_text(palette), text)
 
     @staticmethod
     def _text(painter: QPainter, rect: QRect, font: QFont, colour: QColor, text: str) -> None:
@@ -161,15 +195,16 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
 
     @staticmethod
+    def _pill_width(font: QFont, label: str) -> int:
+        return QFontMetrics(font).horizontalAdvance(label) + 22
+
     def _pill(
-        painter: QPainter, left: int, top: int, font: QFont, palette: QPalette, status: object
+        self, painter: QPainter, left: int, top: int, font: QFont, palette: QPalette,
+        label: str, tone: QColor,
     ) -> QRectF:
-        validity = status if isinstance(status, Validity) else Validity.VALID
-        tone = tone_colour(VALIDITY_TONES[validity], palette)
         base = palette.color(QPalette.ColorRole.Base)
         metrics = QFontMetrics(font)
-        label = validity.value
-        pill = QRectF(left, top, metrics.horizontalAdvance(label) + 22, metrics.height() + 8)
+        pill = QRectF(left, top, self._pill_width(font, label), metrics.height() + 8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(mix(base, tone, 0.15))
         painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)

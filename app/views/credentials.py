@@ -1,10 +1,11 @@
-"""Credentials: the cards the person holds from issuers, a search box over them, and
-every way to bring one in (a file, the clipboard, a drop)."""
+"""Credentials: the cards the person holds from issuers, a search box over them, every
+way to bring one in (a file, the clipboard, a drop), and Refresh status (F5)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
@@ -17,21 +18,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.credential_text import kind_name
 from app.dialogs.credential_detail import CredentialDetailDialog
 from app.importing import FILE_FILTER
 from app.models.credentials import CardRole, CredentialFilterModel, CredentialListModel, make_card
 from app.session import WalletSession
+from app.status_refresh import StatusRefresher
 from app.views.busy import BusyIndicator
 from app.views.credential_card import CardGrid
 from app.views.credential_import import CredentialImporter
 from app.views.empty_state import EmptyState
 from app.views.message import InlineMessage, Tone
 from app.views.page import Page
+from core.credential_status import CredentialStatus, StatusOutcome, StatusState
 from core.credentials import StoredCredential
 from core.errors import TesseraError
+from core.sdjwt.holder import HeldCredential
+from core.vc import HeldW3cCredential
 
 log = logging.getLogger(__name__)
 ALREADY_THERE = "This credential is already in your wallet. It is selected below."
+REFRESH_STATUS = "Refresh status"
+CHECKING_STATUS = "Checking status…"
 
 
 class CredentialsPage(Page):
@@ -42,9 +50,16 @@ class CredentialsPage(Page):
     title = "Credentials"
     icon_name = "credentials"
 
-    def __init__(self, session: WalletSession | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: WalletSession | None = None,
+        parent: QWidget | None = None,
+        *,
+        status_refresher: StatusRefresher | None = None,
+    ):
         super().__init__(parent)
         self.session = session
+        self.status_refresher = status_refresher
         self.model = CredentialListModel(self)
         self.filter = CredentialFilterModel(self)
         self.filter.setSourceModel(self.model)
@@ -71,6 +86,11 @@ class CredentialsPage(Page):
         self.scan_button.setAutoDefault(False)
         self.scan_button.setToolTip("Scan a QR code or open a link (Ctrl+Shift+S)")
         self.scan_button.clicked.connect(lambda: self.action_requested.emit("Scan"))
+        self.status_button = self.shortcut_button(REFRESH_STATUS, "F5", self.refresh_status)
+        self.status_button.setText(CHECKING_STATUS)  # as wide as it gets: no jump later
+        self.status_button.setMinimumWidth(self.status_button.sizeHint().width())
+        self.status_button.setText(REFRESH_STATUS)
+        self.status_button.setVisible(status_refresher is not None)
         find = QAction("Find", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -83,6 +103,7 @@ class CredentialsPage(Page):
         bar.setSpacing(8)
         bar.addWidget(self.search, 1)
         bar.addStretch(0)
+        bar.addWidget(self.status_button)
         bar.addWidget(self.paste_button)
         bar.addWidget(self.import_button)
         bar.addWidget(self.scan_button)
@@ -126,6 +147,9 @@ class CredentialsPage(Page):
             session.changed.connect(self.refresh)
             session.unlocked.connect(self.refresh)
             session.locked.connect(self.clear)
+        if status_refresher is not None:
+            status_refresher.checked.connect(self._status_checked)
+            status_refresher.running_changed.connect(self._status_running)
         self.refresh()
 
     def _empty_state_action(self, label: str) -> None:
@@ -145,24 +169,51 @@ class CredentialsPage(Page):
             return
         selected = self.selected_id()
         now = self.session.context.clock.now()
+        statuses = self._statuses()
         cards = []
         self._stored = {}
         newest_first = sorted(self.session.credentials(), key=lambda c: -c.imported_at)
         for stored in newest_first:
             try:
-                held = stored.held()
+                held = stored.parsed()  # an SD-JWT VC or a W3C credential
             except TesseraError:
                 log.warning("stored credential %s cannot be read", stored.id, exc_info=True)
                 continue
             self._stored[stored.id] = stored
             cards.append(make_card(
-                stored.id, vct=stored.vct, issuer=stored.issuer, claims=held.claims,
+                stored.id, vct=kind_name(stored.kind, shared_whole=stored.shared_whole),
+                issuer=stored.issuer, claims=card_claims(held),
                 issued_at=stored.issued_at, expires_at=stored.expires_at, now=now,
+                credential_status=statuses.get(stored.id),
             ))
         self.model.set_cards(cards)
         self._show()
         if selected is not None:
             self.select(selected)
+
+    def _statuses(self) -> dict[str, CredentialStatus]:
+        assert self.session is not None
+        try:
+            return self.session.wallet.statuses.all()
+        except TesseraError:
+            log.warning("the stored status of credentials cannot be read", exc_info=True)
+            return {}
+
+    # --- status ----------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        """Check the status of every credential now, on a worker (Refresh status, F5)."""
+        if self.status_refresher is not None and self.status_refresher.refresh_now():
+            self.status_message.emit("Checking the status of your credentials…")
+
+    def _status_running(self, running: bool) -> None:
+        self.status_button.setEnabled(not running)
+        self.status_button.setText(CHECKING_STATUS if running else REFRESH_STATUS)
+
+    def _status_checked(self, outcomes: list[StatusOutcome], manual: bool) -> None:
+        self.refresh()
+        if manual:
+            self.status_message.emit(status_summary(outcomes))
 
     def clear(self) -> None:
         """Drop everything shown (the wallet was locked)."""
@@ -288,3 +339,32 @@ class CredentialsPage(Page):
         self.dialog = None
         if self.view.isVisible():
             self.view.setFocus()
+
+
+def card_claims(held: HeldCredential | HeldW3cCredential) -> dict[str, Any]:
+    """What a card reads: an SD-JWT's claims; a W3C credential's subject claims, with the
+    start of its validity as ``nbf`` (so a card says "Not valid yet")."""
+    if isinstance(held, HeldCredential):
+        return held.claims
+    if held.valid_from is None:
+        return held.claims
+    return {**held.claims, "nbf": held.valid_from}
+
+
+def status_summary(outcomes: list[StatusOutcome]) -> str:
+    """One sentence after Refresh status: how many are revoked, suspended or unreachable."""
+    counts = {state: sum(o.state is state for o in outcomes) for state in StatusState}
+    parts = [
+        f"{counts[state]} {word}"
+        for state, word in (
+            (StatusState.REVOKED, "revoked"),
+            (StatusState.SUSPENDED, "suspended"),
+            (StatusState.UNKNOWN, "with an unknown status"),
+        )
+        if counts[state]
+    ]
+    sentence = "Status checked: " + (", ".join(parts) if parts else "nothing revoked or suspended")
+    offline = counts[StatusState.UNAVAILABLE]
+    if offline:
+        sentence += f". {offline} could not be checked (offline); their last known status is shown"
+    return sentence + "."

@@ -1,11 +1,13 @@
-"""``tessera verifier serve [--port P] [--prefix redirect_uri|decentralized_identifier]``:
-the demo OpenID4VP verifier on 127.0.0.1.
+"""``tessera verifier serve [--port P] [--prefix redirect_uri|decentralized_identifier]
+[--on-status-unavailable reject|accept]``: the demo OpenID4VP verifier on 127.0.0.1.
 
 Prints the base URL (``http://127.0.0.1:PORT``; ``--port 0``, the default, picks a free
 port) as the first line on standard output, then serves until interrupted. With
 ``--prefix decentralized_identifier`` the verifier signs its requests with a fresh
-did:key per run. The endpoints and the JSON demo API are described in
-:mod:`core.services.verifier`. Needs the ``server`` extra (MissingDependency otherwise).
+did:key per run. Credential status lists are checked; one that cannot be fetched fails the
+presentation (``status_unavailable``) unless ``--on-status-unavailable accept``. The
+endpoints and the JSON demo API are described in :mod:`core.services.verifier`. Needs the
+``server`` extra (MissingDependency otherwise).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
         default="redirect_uri",
         help="how the verifier identifies itself (client_id prefix; default redirect_uri)",
     )
+    serve.add_argument(
+        "--on-status-unavailable",
+        choices=("reject", "accept"),
+        default="reject",
+        help="when a credential's status list cannot be fetched (default reject)",
+    )
     serve.set_defaults(handler=serve_command)
 
 
@@ -51,7 +59,10 @@ def serve_command(args: argparse.Namespace, ctx: Context) -> int:
     clock = SystemClock()
     serve(
         lambda base_url: create_verifier_app(
-            base_url=base_url, clock=clock, client_id_prefix=args.prefix
+            base_url=base_url,
+            clock=clock,
+            client_id_prefix=args.prefix,
+            on_status_unavailable=args.on_status_unavailable,
         ),
         port=args.port,
         stdout=ctx.stdout,

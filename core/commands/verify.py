@@ -1,5 +1,7 @@
 """``tessera verify FILE|- --nonce N --aud A [--trust ISSUER...] [--issuer-jwks FILE]
-[--transaction-data B64URL...]``: check an SD-JWT VC presentation. Needs no vault.
+[--transaction-data B64URL...]``: check an SD-JWT VC presentation, or a W3C one (a
+VP-JWT or a Data Integrity presentation: see :mod:`core.commands.verify_w3c`, whose
+``--json`` adds ``format``, ``types`` and ``holder``). Needs no vault.
 
 The checks are :class:`core.verifier.Verifier`'s, in its order (issuer signature with
 EdDSA or ES256, ``typ``, issuer trust, times, disclosures, then the KB-JWT: present
@@ -55,9 +57,11 @@ from core.commands.claims import (
     walk_claims,
     when,
 )
+from core.commands.verify_w3c import is_w3c, verify_w3c, w3c_json, w3c_summary
 from core.did import DidResolver, HttpxFetcher
 from core.errors import InvalidInput, TesseraError, VerificationError
 from core.sdjwt.paths import is_prefix
+from core.vc import VerifiedW3cPresentation
 from core.verifier import VerifiedPresentation, Verifier, VerifierPolicy
 
 #: Claims the summary shows in its header rather than in the claim table.
@@ -70,7 +74,7 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
         "verify",
         parents=[common],
         help="verify a presentation (no vault needed)",
-        description="Verify an SD-JWT VC presentation for the given nonce and audience.",
+        description="Verify an SD-JWT VC or W3C presentation for the given nonce and audience.",
     )
     verify.add_argument("file", metavar="FILE", help="the presentation ('-': standard input)")
     verify.add_argument("--nonce", required=True, help="the nonce you sent the holder")
@@ -106,6 +110,12 @@ def verify_command(args: argparse.Namespace, ctx: Context) -> int:
         if ctx.json:
             ctx.emit_json({"valid": False, "error": exc.code, "message": exc.message})
         raise
+    if isinstance(result, VerifiedW3cPresentation):
+        if ctx.json:
+            ctx.emit_json(w3c_json(result))
+        else:
+            w3c_summary(ctx, result, trusted=bool(args.trust))
+        return 0
     if ctx.json:
         ctx.emit_json(
             {"valid": True, "issuer": result.issuer, "vct": result.vct, "claims": result.claims}
@@ -117,12 +127,14 @@ def verify_command(args: argparse.Namespace, ctx: Context) -> int:
 
 def _verify(
     args: argparse.Namespace, ctx: Context, nonce: str, audience: str
-) -> VerifiedPresentation:
+) -> VerifiedPresentation | VerifiedW3cPresentation:
     data = transaction_data(args.transaction_data) if args.transaction_data else None
     try:
         text = read_source(args.file, ctx, limit=MAX_SD_JWT_INPUT, what="presentation")
     except InvalidInput as exc:  # not text, or far too large: not a presentation at all
         raise VerificationError("malformed", exc.message) from exc
+    if is_w3c(text):
+        return verify_w3c(args, text, nonce, audience)
     issuer_keys = read_issuer_jwks(args.issuer_jwks, text, ctx) or {}
     policy = VerifierPolicy(
         trusted_issuers=frozenset(args.trust) if args.trust else None, issuer_keys=issuer_keys

@@ -1,7 +1,10 @@
 """Match a DCQL query against the credentials the wallet holds (OpenID4VP 1.0 §6.4, §7).
 
 For each credential query, every candidate of the right format and type (and with a
-holder key when the verifier asks for proof of possession) is tried. Its claims are
+holder key when the verifier asks for proof of possession) is tried. W3C credentials
+(``jwt_vc_json``, ``ldp_vc``) match by ``meta.type_values``, their claims are the whole
+credential (paths start with ``credentialSubject``), and only those bound to one of the
+wallet's identities are candidates: an unbound one cannot be presented at all. Its claims are
 found with the claims path pointer rules of §7 (``None`` steps fan out over arrays;
 type clashes and missing members select nothing), ``values`` keep only elements whose
 type and value are equal to one of them, and the first ``claim_sets`` option whose
@@ -29,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from core.dcql.query import SD_JWT_FORMATS, ClaimQuery, CredentialQuery, DcqlQuery
 from core.sdjwt.process import ClaimPath, format_path
+from core.vc.held import W3C_FORMATS, matches_type_values
 
 if TYPE_CHECKING:  # only for annotations: matching needs neither the vault nor SD-JWT code
     from core.credentials import StoredCredential
@@ -48,18 +52,22 @@ class CandidateCredential(Protocol):
     def claims(self) -> Mapping[str, Any]: ...
     @property
     def bound(self) -> bool: ...
+    @property
+    def types(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A credential offered to :func:`match`: ``claims`` are all its claims (every
-    disclosure applied); ``bound`` says whether it can prove possession of a key."""
+    disclosure applied; for a W3C credential, the credential itself); ``bound`` says
+    whether it can prove possession of a key; ``types`` is a W3C credential's ``type``."""
 
     id: str
     format: str
     vct: str | None
     claims: Mapping[str, Any]
     bound: bool = True
+    types: tuple[str, ...] = ()
 
     @classmethod
     def from_held(cls, held: HeldCredential, credential_id: str) -> Candidate:
@@ -67,7 +75,11 @@ class Candidate:
 
     @classmethod
     def from_stored(cls, stored: StoredCredential) -> Candidate:
-        """Raises InvalidInput if the stored text is not an SD-JWT."""
+        """Raises InvalidInput if the stored text cannot be read."""
+        if stored.shared_whole:
+            w3c = stored.w3c()
+            bound = stored.holder_did is not None
+            return cls(stored.id, stored.format, None, w3c.unsecured, bound, w3c.types)
         held = stored.held()
         return cls(stored.id, stored.format, held.vct, held.claims, held.bound)
 
@@ -195,6 +207,11 @@ def _eligible(query: CredentialQuery, candidate: CandidateCredential) -> str:
         return "format"
     if sd_jwt and candidate.vct not in (query.vct_values or ()):
         return "type"
+    w3c = query.format in W3C_FORMATS
+    if w3c and not matches_type_values(candidate.types, query.type_values or ()):
+        return "type"
+    if w3c and not candidate.bound:
+        return "holder"
     if query.require_binding and not candidate.bound:
         return "binding"
     return ""
@@ -234,6 +251,9 @@ def _quoted(items: Sequence[Any]) -> str:
 def _kind(query: CredentialQuery) -> str:
     if query.format in SD_JWT_FORMATS:
         return f"a credential of type {_quoted(query.vct_values or ())}"
+    if query.format in W3C_FORMATS and query.type_values:
+        wanted = [" + ".join(each) for each in query.type_values]
+        return f"a credential of type {_quoted(wanted)} ({query.format})"
     return f"a credential in the '{query.format}' format"
 
 
@@ -273,12 +293,17 @@ def _explain(query: CredentialQuery, credentials: Sequence[CandidateCredential])
     eligible = [candidate for candidate in credentials if not reasons[candidate.id]]
     if eligible:
         return _explain_claims(query, eligible)
+    if "holder" in reasons.values():
+        return [
+            f"Your {_kind(query).removeprefix('a ')} is about none of your identities, so "
+            "this wallet cannot present it."
+        ]
     if "binding" in reasons.values():
         return [
             f"Your {_kind(query).removeprefix('a ')} is not tied to a key of this wallet, and "
             "the verifier asks for proof that it is yours."
         ]
-    if query.format not in SD_JWT_FORMATS:
+    if query.format not in SD_JWT_FORMATS | W3C_FORMATS:
         return [
             f"The verifier asks for {_kind(query)}; this wallet holds no credentials of that kind."
         ]

@@ -14,6 +14,7 @@ from typing import Any, Final, TypeAlias
 
 from core.encoding import parse_json_object
 from core.errors import InvalidInput
+from core.vc.held import W3C_FORMATS  # claims paths start at the credential; meta.type_values
 
 #: One step of a claims path pointer (§7): a member name, an array index, or None for
 #: every element of an array.
@@ -69,6 +70,15 @@ class CredentialQuery:
         """The accepted SD-JWT VC types (``meta.vct_values``), or None."""
         values = self.meta.get("vct_values")
         return tuple(values) if isinstance(values, list | tuple) else None
+
+    @property
+    def type_values(self) -> tuple[tuple[str, ...], ...] | None:
+        """The accepted W3C type sets (``meta.type_values``: a credential's types must
+        include every type of one set), or None."""
+        values = self.meta.get("type_values")
+        if not isinstance(values, list | tuple):
+            return None
+        return tuple(tuple(each) for each in values if isinstance(each, list | tuple))
 
 
 @dataclass(frozen=True)
@@ -200,6 +210,9 @@ def _meta(obj: Mapping[str, Any], query_format: str, where: str) -> Mapping[str,
         raise _fail(f"{where}: 'meta' must be an object")
     if query_format in SD_JWT_FORMATS:
         _strings(meta.get("vct_values"), f"{where}: 'meta.vct_values'")
+    if query_format in W3C_FORMATS:
+        for each in _list(meta.get("type_values"), f"{where}: 'meta.type_values'"):
+            _strings(each, f"{where}: each of 'meta.type_values'")
     return dict(meta)
 
 
@@ -256,11 +269,11 @@ def parse_dcql(obj: Any) -> DcqlQuery:
 
     Raises InvalidInput(invalid_dcql) for anything §6 forbids: a missing or empty
     ``credentials``, a bad or repeated id, a missing ``format`` or ``meta`` (and
-    ``meta.vct_values`` for SD-JWT VC), empty or malformed paths, ``values`` that are
-    not strings, integers or booleans, ``claim_sets`` without ``claims`` or naming
-    unknown claims, a claim without ``id`` next to ``claim_sets``, ``credential_sets``
-    naming unknown queries, non-boolean flags. InvalidInput(malformed_json) for text
-    that is not a JSON object.
+    ``meta.vct_values`` for SD-JWT VC, ``meta.type_values`` for W3C formats), empty or
+    malformed paths, ``values`` that are not strings, integers or booleans,
+    ``claim_sets`` without ``claims`` or naming unknown claims, a claim without ``id``
+    next to ``claim_sets``, ``credential_sets`` naming unknown queries, non-boolean
+    flags. InvalidInput(malformed_json) for text that is not a JSON object.
     """
     if isinstance(obj, str | bytes):
         obj = parse_json_object(obj)

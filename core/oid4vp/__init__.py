@@ -23,10 +23,12 @@ or all at once with :func:`respond`. The steps:
   array of presentations whose KB-JWT carries the request's ``nonce`` and, as ``aud``,
   the full ``client_id`` with its prefix; it is posted form-encoded with ``state``.
 
-Transaction data (payments and other consents to sign) is a later issue: until the
-wallet knows each ``type`` and can show it to the person field by field, a request
-carrying ``transaction_data`` is read (so it can be shown) but never answered: it is
-refused with ``unsupported_transaction_data``, so nothing unknown is ever signed.
+- Transaction data (payments, things to sign): every entry is checked when the request
+  is read (:mod:`core.payments`); an unknown ``type`` refuses the whole request with
+  ``unsupported_transaction_data`` before anything can be signed. Answering needs the
+  person's explicit approval of exactly those strings; each presentation answering a
+  query an entry names carries ``transaction_data_hashes`` in its KB-JWT, and the
+  approval or refusal is logged (:mod:`core.oid4vp.approval`).
 
 Errors are :class:`core.errors.PresentationRequestError` with a code from
 :data:`core.errors.PRESENTATION_REQUEST_CODES`, plus InvalidInput(invalid_dcql) for a
@@ -34,6 +36,7 @@ broken query, VerificationError for a signed request that does not verify and
 ResolutionError for a DID that cannot be resolved.
 """
 
+from core.oid4vp.approval import record_decision
 from core.oid4vp.request import (
     PREFIXES,
     REQUEST_TYP,
@@ -53,7 +56,6 @@ from core.oid4vp.response import (
     build_response,
     plan,
     post_response,
-    refuse_transaction_data,
     respond,
 )
 
@@ -73,7 +75,7 @@ __all__ = [
     "plan",
     "post_response",
     "read_request",
-    "refuse_transaction_data",
+    "record_decision",
     "respond",
     "split_client_id",
 ]

@@ -16,6 +16,7 @@ from core.did import DidResolver, parse_did, parse_did_url
 from core.did.fetch import is_loopback_host
 from core.encoding import b64url_decode, parse_json_object
 from core.errors import InvalidInput, PresentationRequestError, VerificationError
+from core.payments import TransactionData, parse_all
 
 if TYPE_CHECKING:
     import httpx
@@ -161,11 +162,21 @@ class AuthorizationRequest:
     nonce: str
     state: str | None
     dcql: DcqlQuery
-    #: The ``transaction_data`` strings exactly as received.
-    transaction_data: tuple[str, ...] = ()
+    #: The ``transaction_data`` entries, checked (:mod:`core.payments`); each keeps its
+    #: string exactly as received.
+    transactions: tuple[TransactionData, ...] = ()
     verifier_name: str | None = None
     purpose: str | None = None
     claims: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def transaction_data(self) -> tuple[str, ...]:
+        """The ``transaction_data`` strings exactly as received."""
+        return tuple(entry.raw for entry in self.transactions)
+
+    def transactions_for(self, query_id: str) -> tuple[str, ...]:
+        """The strings a presentation answering ``query_id`` must confirm."""
+        return tuple(entry.raw for entry in self.transactions if query_id in entry.credential_ids)
 
     def describe_verifier(self) -> str:
         """Who asks, in words, saying how sure that is."""
@@ -233,22 +244,12 @@ def _text(claims: Mapping[str, Any], name: str, *, required: bool = True) -> str
     return value
 
 
-def _transaction_data(value: Any, dcql: DcqlQuery) -> tuple[str, ...]:
+def _transactions(value: Any, dcql: DcqlQuery, clock: Clock) -> tuple[TransactionData, ...]:
+    """Every entry checked before anything else happens: an unknown type is refused here,
+    long before anything could be signed."""
     if value is None:
         return ()
-    if not isinstance(value, list) or not value:
-        raise refusal("the request's transaction_data must be a non-empty array")
-    ids = {query.id for query in dcql.credentials}
-    for item in value:
-        if not isinstance(item, str) or not item:
-            raise refusal("each transaction_data entry must be a base64url string")
-        entry = _json_segment(item, "transaction_data entry")
-        names = entry.get("credential_ids")
-        if not isinstance(entry.get("type"), str) or not isinstance(names, list) or not names:
-            raise refusal("each transaction_data entry needs a 'type' and 'credential_ids'")
-        if not all(isinstance(name, str) and name in ids for name in names):
-            raise refusal("a transaction_data entry names a credential query that is not there")
-    return tuple(value)
+    return parse_all(value, (query.id for query in dcql.credentials), now=clock.now())
 
 
 def _build(
@@ -287,7 +288,7 @@ def _build(
         nonce=str(_text(claims, "nonce")),
         state=_text(claims, "state", required=False),
         dcql=dcql,
-        transaction_data=_transaction_data(claims.get("transaction_data"), dcql),
+        transactions=_transactions(claims.get("transaction_data"), dcql, clock),
         verifier_name=name if isinstance(name, str) and name else None,
         purpose=purpose if isinstance(purpose, str) and purpose else None,
         claims=dict(claims),

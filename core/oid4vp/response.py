@@ -8,11 +8,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from core.consent import check_duration
+from core.consents import record_presentation_consents
 from core.dcql import Candidate, match
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, UserCancelled
+from core.oid4vp.approval import record_decision
 from core.oid4vp.request import DEFAULT_TIMEOUT, AuthorizationRequest, fetch_request, refusal
 from core.sdjwt.process import ClaimPath, format_path
+from core.vc.held import LDP_VC_FORMAT, W3C_FORMATS
 
 if TYPE_CHECKING:
     import httpx
@@ -27,16 +31,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Share:
-    """One credential to present for a credential query, and the claims it will show."""
+    """One credential to present for a credential query, and the claims it will show.
+
+    A W3C credential (``format`` ``jwt_vc_json`` or ``ldp_vc``) is :attr:`shared_whole`:
+    ``paths`` are then only what the verifier asked for, and every claim goes.
+    """
 
     query_id: str
     credential_id: str
     vct: str | None
     paths: tuple[ClaimPath, ...]
+    format: str = "dc+sd-jwt"
 
     @property
     def dotted(self) -> tuple[str, ...]:
         return tuple(format_path(path) for path in self.paths)
+
+    @property
+    def shared_whole(self) -> bool:
+        return self.format in W3C_FORMATS
 
 
 def plan(
@@ -70,8 +83,9 @@ def plan(
                 fitting = [i for i, option in enumerate(options) if set(option) <= wanted]
                 paths = chosen.alternatives[fitting[0]] if fitting else None
             vct = candidates[chosen.credential_id].vct
+            kind = candidates[chosen.credential_id].format
             if paths is not None:
-                shares.append(Share(query_id, chosen.credential_id, vct, paths))
+                shares.append(Share(query_id, chosen.credential_id, vct, paths, kind))
             elif required:
                 missing = min((set(option) - (wanted or set()) for option in options), key=len)
                 raise refusal(
@@ -90,33 +104,66 @@ def plan(
     return tuple(shares)
 
 
-def refuse_transaction_data(request: AuthorizationRequest) -> None:
-    """Raises PresentationRequestError(unsupported_transaction_data) when the request
-    carries transaction data: see the module docstring."""
-    if request.transaction_data:
-        raise refusal(
-            "This request asks you to sign transaction data (such as a payment), which this "
-            "version of Tessera cannot show you yet, so it will not answer it.",
-            "unsupported_transaction_data",
-        )
+def _check_confirmed(request: AuthorizationRequest, shares: Sequence[Share]) -> None:
+    """Every transaction must be confirmed by a presentation answering one of its queries.
+
+    Raises PresentationRequestError(claims_withheld).
+    """
+    answered = {share.query_id for share in shares}
+    for entry in request.transactions:
+        if not answered & set(entry.credential_ids):
+            raise refusal(
+                f"“{entry.view.title}” must be confirmed with a credential answering "
+                f"{' or '.join(entry.credential_ids)}, which you chose not to share.",
+                "claims_withheld",
+            )
 
 
 def build_response(
-    wallet: Wallet, request: AuthorizationRequest, shares: Sequence[Share]
+    wallet: Wallet,
+    request: AuthorizationRequest,
+    shares: Sequence[Share],
+    *,
+    approved: Sequence[str] = (),
+    consent: str = "once",
 ) -> dict[str, Any]:
     """The authorization response: ``{"vp_token": {query id: [presentation, …]}, "state"}``
     (``state`` only when the request had one). Each presentation is logged by the wallet.
 
-    Raises PresentationRequestError(unsupported_transaction_data), and what
-    :meth:`core.wallet.Wallet.present_credential` raises.
+    A request with transaction data is answered only when ``approved`` lists exactly its
+    ``transaction_data`` strings (what the person was shown and approved); each
+    presentation's KB-JWT then confirms the entries naming its query, and the approval is
+    logged in the same vault transaction as the presentations.
+
+    ``consent`` is how long the person's consent lasts (``once``, ``1d``, ``30d``,
+    ``until_withdrawn``): one signed consent record per presenting identity is stored and
+    logged in that transaction too (:func:`core.consents.record_presentation_consents`).
+
+    Raises InvalidInput (an unknown ``consent``, before anything is signed),
+    UserCancelled (transaction data not approved: nothing is signed),
+    PresentationRequestError(claims_withheld) when a transaction would go unconfirmed,
+    and what :meth:`core.wallet.Wallet.present_credential` raises.
     """
-    refuse_transaction_data(request)
-    vp_token: dict[str, list[str]] = {}
-    for share in shares:
-        text = wallet.present_credential(
-            share.credential_id, share.paths, nonce=request.nonce, audience=request.client_id
-        )
-        vp_token.setdefault(share.query_id, []).append(text)
+    if tuple(approved) != request.transaction_data:
+        raise UserCancelled("the transaction was not approved, so nothing was signed")
+    _check_confirmed(request, shares)
+    check_duration(consent)
+    vp_token: dict[str, list[Any]] = {}
+    with wallet.vault.transaction():
+        for share in shares:
+            text = wallet.present_credential(
+                share.credential_id,
+                () if share.shared_whole else share.paths,
+                nonce=request.nonce,
+                audience=request.client_id,
+                transaction_data=request.transactions_for(share.query_id),
+            )
+            # an ldp_vc presentation is a JSON object in the vp_token (OpenID4VP B.1.3.2)
+            sent = parse_json_object(text) if share.format == LDP_VC_FORMAT else text
+            vp_token.setdefault(share.query_id, []).append(sent)
+        if request.transactions:
+            record_decision(wallet, request, approved=True)
+        record_presentation_consents(wallet, request, shares, consent)
     response: dict[str, Any] = {"vp_token": vp_token}
     if request.state is not None:
         response["state"] = request.state
@@ -193,11 +240,15 @@ def respond(
     http: httpx.Client | None = None,
     resolver: DidResolver | None = None,
     approve: Approver | None = None,
+    consent: str = "once",
 ) -> ResponseResult:
     """Fetch, check, match, (ask ``approve``,) present and post: the whole flow.
+    ``consent`` is the consent duration :func:`build_response` records.
 
-    ``approve`` sees the request and what would be shared before anything is signed;
-    False stops with UserCancelled. Nothing is posted when any step fails. Raises what
+    ``approve`` sees the request (its transaction data included) and what would be shared
+    before anything is signed; False stops with UserCancelled, and a declined
+    transaction is logged. A request with transaction data is never answered without an
+    ``approve`` that says yes. Nothing is posted when any step fails. Raises what
     :func:`fetch_request`, :func:`plan`, :func:`build_response` and
     :func:`post_response` raise, and UserCancelled.
     """
@@ -206,11 +257,18 @@ def respond(
     client = http if http is not None else httpx.Client(timeout=DEFAULT_TIMEOUT)
     try:
         request = fetch_request(uri, client, resolver=resolver, clock=wallet.clock)
-        refuse_transaction_data(request)
         shares = plan(request, wallet.credentials.all(), disclose)
-        if approve is not None and not approve(request, shares):
+        _check_confirmed(request, shares)
+        if approve is None:
+            if request.transactions:
+                raise UserCancelled("transaction data needs the person's approval")
+        elif not approve(request, shares):
+            if request.transactions:
+                record_decision(wallet, request, approved=False)
             raise UserCancelled("nothing was shared")
-        response = build_response(wallet, request, shares)
+        response = build_response(
+            wallet, request, shares, approved=request.transaction_data, consent=consent
+        )
         return post_response(request, response, client, shares)
     finally:
         if http is None:

@@ -9,16 +9,16 @@ see is computed with the same claim processing the verifier runs
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from core import jose
 from core.clock import Clock
-from core.encoding import b64url_encode, parse_json_object
+from core.encoding import parse_json_object
 from core.errors import CryptoError, InvalidInput, TesseraError
 from core.keys import PrivateKey
+from core.payments import HASH_ALG, transaction_data_hash
 from core.sdjwt.compact import split
 from core.sdjwt.disclosure import DEFAULT_HASH_ALG, HASH_ALGORITHMS, Disclosure, digest_of
 from core.sdjwt.paths import describe, is_prefix, resolve_path
@@ -26,7 +26,7 @@ from core.sdjwt.policy import VerifiedCredential
 from core.sdjwt.process import ClaimPath, DisclosedClaim, process_claims
 
 KB_JWT_TYP = "kb+jwt"
-TRANSACTION_DATA_HASH_ALG = "sha-256"
+TRANSACTION_DATA_HASH_ALG = HASH_ALG
 
 
 class IssuedVerifier(Protocol):
@@ -196,11 +196,6 @@ def select(credential: HeldCredential, paths: Iterable[ClaimPath | str]) -> tupl
                 chosen.add(item.disclosure.encoded)
                 chosen.update(item.requires)
     return tuple(d for d in credential.disclosures if d.encoded in chosen)
-
-
-def transaction_data_hash(transaction_data: str) -> str:
-    """base64url(SHA-256) of one ``transaction_data`` string exactly as received."""
-    return b64url_encode(hashlib.sha256(transaction_data.encode("utf-8")).digest())
 
 
 def _check_holder_key(credential: HeldCredential, holder_key: PrivateKey | None) -> None:

@@ -30,7 +30,6 @@ Checks run in a fixed order, and the first failure raises VerificationError with
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, NamedTuple
@@ -39,9 +38,10 @@ from core import jose
 from core.clock import Clock, SystemClock
 from core.did.resolver import DidResolver
 from core.did.web import Fetcher
-from core.encoding import b64url_encode, parse_json_object
+from core.encoding import parse_json_object
 from core.errors import InvalidInput, TesseraError, VerificationError
 from core.keys import PublicKey, public_key_from_jwk
+from core.payments import HASH_ALG, transaction_data_hash
 from core.sdjwt.compact import CompactSdJwt, split
 from core.sdjwt.disclosure import DEFAULT_HASH_ALG, HASH_ALGORITHMS, Disclosure, digest_of
 from core.sdjwt.issuer_keys import IssuerKeyResolver, bounded_put, select_keys
@@ -54,7 +54,7 @@ from core.sdjwt.policy import (
 from core.sdjwt.process import DisclosedClaim, process_claims
 
 KB_TYP: Final = "kb+jwt"
-TRANSACTION_DATA_HASH_ALG: Final = "sha-256"
+TRANSACTION_DATA_HASH_ALG: Final = HASH_ALG
 _NUMBERS: Final = (int, float)
 #: JSON numbers too large for a float parse as infinity (``1e400``): not a time.
 _INFINITIES: Final = frozenset({math.inf, -math.inf})
@@ -338,10 +338,7 @@ class SdJwtVerifier:
             TRANSACTION_DATA_HASH_ALG
         ):
             raise VerificationError("transaction_data_mismatch", "unsupported hash algorithm")
-        expected = [
-            b64url_encode(hashlib.sha256(item.encode("ascii")).digest())
-            for item in transaction_data
-        ]
+        expected = [transaction_data_hash(item) for item in transaction_data]
         if not isinstance(hashes, list) or hashes != expected:
             raise VerificationError(
                 "transaction_data_mismatch", "the KB-JWT does not confirm this transaction data"

@@ -14,7 +14,9 @@ Routes:
 - ``POST /response``: the wallet's form-encoded ``vp_token`` and ``state``. Every
   presentation is checked by :class:`core.verifier.Verifier` against the request's
   nonce, the full ``client_id`` (prefix included) as audience and the transaction
-  data naming its query, and must answer its DCQL credential query. A request is
+  data naming its query, and must answer its DCQL credential query (a W3C query,
+  ``jwt_vc_json`` or ``ldp_vc``, takes a VP-JWT or a Data Integrity presentation:
+  :mod:`core.services.verifier_w3c`). A request is
   answered once: a second response (a replay) is refused and changes nothing.
 - ``GET /demo/requests/{id}`` → ``{"status": "pending"|"verified"|"failed", "claims",
   "error"}``: ``claims`` (when verified) maps each credential query id to a list with
@@ -23,6 +25,16 @@ Routes:
   :class:`core.errors.VerificationError` code, ``invalid_response`` or
   ``query_not_answered``.
 - ``GET /requests/{id}/page``: an HTML page with the QR code of the link and the result.
+- ``/shop``, ``/shop/checkout``, ``/shop/orders/{id}``, ``POST /demo/checkout``: a
+  merchant checkout asking for a payment authorization (:mod:`core.services.merchant`).
+
+``transaction_data`` given to ``POST /demo/requests`` must be what a wallet accepts
+(:mod:`core.payments`); a presentation answering a query it names must confirm it.
+
+Credentials carrying ``status.status_list`` are checked against their issuer's Token
+Status List (:class:`core.status.StatusListChecker`, fetched over https or loopback
+http): ``revoked`` and ``suspended`` fail. A list that cannot be fetched or verified
+fails with ``status_unavailable`` unless ``on_status_unavailable="accept"``.
 
 State lives in memory, in this app object only.
 """
@@ -36,7 +48,7 @@ import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
@@ -47,13 +59,24 @@ from starlette.routing import Route
 
 from core import jose
 from core.clock import Clock
-from core.dcql import Candidate, DcqlQuery, match, parse_dcql
+from core.dcql import Candidate, CredentialQuery, DcqlQuery, match, parse_dcql
 from core.did import DidResolver, did_key_from_public_key
+from core.did.web import Fetcher
 from core.encoding import b64url_decode, b64url_encode, compact_json, parse_json_object
-from core.errors import InvalidInput, MissingDependency, VerificationError
+from core.errors import (
+    InvalidInput,
+    MissingDependency,
+    PresentationRequestError,
+    VerificationError,
+)
 from core.keys import Ed25519PrivateKey, PrivateKey
 from core.oid4vp import REQUEST_TYP
+from core.payments import parse_all
 from core.sdjwt.issuer import REGISTERED_CLAIMS
+from core.services.merchant import Shop, shop_routes
+from core.services.verifier_w3c import W3C_VP_FORMATS, verify_w3c_answer
+from core.status import StatusListChecker
+from core.vc.held import LDP_VC_FORMAT, W3C_FORMATS
 from core.verifier import Verifier, VerifierPolicy
 
 PREFIXES: Final = ("redirect_uri", "decentralized_identifier")
@@ -93,7 +116,12 @@ def _credential_ids(entry: str) -> list[str]:
 
 
 class DemoVerifier:
-    """The verifier's state and logic; :func:`create_verifier_app` puts HTTP around it."""
+    """The verifier's state and logic; :func:`create_verifier_app` puts HTTP around it.
+
+    ``status_fetcher`` GETs status list tokens (default: :class:`core.did.fetch.HttpxFetcher`);
+    ``on_status_unavailable`` is "reject" (default) or "accept". Raises InvalidInput for an
+    unknown ``client_id_prefix`` or ``on_status_unavailable``.
+    """
 
     def __init__(
         self,
@@ -104,9 +132,14 @@ class DemoVerifier:
         verifier_key: PrivateKey | None = None,
         trusted_issuers: Sequence[str] | None = None,
         resolver: DidResolver | None = None,
+        status_fetcher: Fetcher | None = None,
+        on_status_unavailable: Literal["reject", "accept"] = "reject",
     ) -> None:
         if client_id_prefix not in PREFIXES:
             raise InvalidInput(f"client_id_prefix must be one of {', '.join(PREFIXES)}")
+        status_checker = StatusListChecker(
+            status_fetcher, clock=clock, on_unavailable=on_status_unavailable
+        )
         self.base_url = base_url.rstrip("/")
         self.clock = clock
         self.response_uri = f"{self.base_url}/response"
@@ -122,9 +155,12 @@ class DemoVerifier:
             self.client_id = f"decentralized_identifier:{self.did}"
         self.prefix = client_id_prefix
         policy = VerifierPolicy(
-            trusted_issuers=None if trusted_issuers is None else frozenset(trusted_issuers)
+            trusted_issuers=None if trusted_issuers is None else frozenset(trusted_issuers),
+            status_checker=status_checker,
         )
         self.verifier = Verifier(policy, clock=clock, resolver=resolver or DidResolver())
+        self._resolver = resolver or DidResolver()  # W3C presentations (verifier_w3c)
+        self._trusted = None if trusted_issuers is None else frozenset(trusted_issuers)
         self._requests: dict[str, _Request] = {}
         self._lock = threading.Lock()
 
@@ -155,7 +191,8 @@ class DemoVerifier:
                     "dc+sd-jwt": {
                         "sd-jwt_alg_values": ["EdDSA", "ES256"],
                         "kb-jwt_alg_values": ["EdDSA", "ES256"],
-                    }
+                    },
+                    **W3C_VP_FORMATS,
                 },
             },
             "iat": now,
@@ -182,19 +219,15 @@ class DemoVerifier:
 
     @staticmethod
     def _check_transaction_data(value: Any, dcql: DcqlQuery) -> tuple[str, ...]:
+        """The entries exactly as given, checked as a wallet will check them (a verifier
+        should not ask for what no wallet may sign). Raises InvalidInput."""
         if value is None:
             return ()
-        ids = {query.id for query in dcql.credentials}
-        if not isinstance(value, list) or not value:
-            raise InvalidInput("transaction_data must be a non-empty list of base64url strings")
-        for entry in value:
-            if not isinstance(entry, str):
-                raise InvalidInput("transaction_data entries are base64url strings")
-            decoded = parse_json_object(b64url_decode(entry))
-            names = _credential_ids(entry)
-            if not isinstance(decoded.get("type"), str) or not names or not set(names) <= ids:
-                raise InvalidInput("each transaction_data entry needs a type and credential_ids")
-        return tuple(value)
+        try:
+            entries = parse_all(value, (query.id for query in dcql.credentials))
+        except PresentationRequestError as exc:
+            raise InvalidInput(exc.message) from exc
+        return tuple(entry.raw for entry in entries)
 
     def get(self, request_id: str) -> _Request | None:
         with self._lock:
@@ -234,6 +267,11 @@ class DemoVerifier:
             query = record.dcql.credential(query_id)
             data = [t for t in record.transaction_data if query_id in _credential_ids(t)]
             for presentation in token[query_id]:
+                if query.format in W3C_FORMATS:
+                    claims.setdefault(query_id, []).append(
+                        self._verify_w3c(presentation, query, record.nonce)
+                    )
+                    continue
                 try:
                     result = self.verifier.verify(
                         presentation,
@@ -254,6 +292,19 @@ class DemoVerifier:
                 claims.setdefault(query_id, []).append(shown)
         return claims
 
+    def _verify_w3c(self, presentation: Any, query: CredentialQuery, nonce: str) -> dict[str, Any]:
+        """A W3C presentation (:mod:`core.services.verifier_w3c`). Raises _Refused."""
+        try:
+            answered, shown = verify_w3c_answer(
+                presentation, query, nonce=nonce, audience=self.client_id,
+                resolver=self._resolver, clock=self.clock, trusted_issuers=self._trusted,
+            )
+        except VerificationError as exc:
+            raise _Refused(exc.code, exc.message) from exc
+        if not answered:
+            raise _Refused("query_not_answered", f"the presentation does not answer '{query.id}'")
+        return shown
+
     @staticmethod
     def _check_shape(dcql: DcqlQuery, token: Mapping[str, Any]) -> list[str]:
         ids = [query.id for query in dcql.credentials]
@@ -262,7 +313,9 @@ class DemoVerifier:
                 raise _Refused("invalid_response", f"vp_token answers unknown query {query_id!r}")
             if not isinstance(value, list) or not value:
                 raise _Refused("invalid_response", "each vp_token value must be a non-empty array")
-            if not all(isinstance(item, str) for item in value):
+            objects = dcql.credential(query_id).format == LDP_VC_FORMAT  # JSON, B.1.3.2
+            if not all(isinstance(item, str) or (objects and isinstance(item, dict))
+                       for item in value):
                 raise _Refused("invalid_response", "presentations must be strings")
             if len(value) > 1 and not dcql.credential(query_id).multiple:
                 raise _Refused("invalid_response", f"query {query_id!r} allows one presentation")
@@ -320,15 +373,17 @@ def create_verifier_app(
     client_id_prefix: str = "redirect_uri",
     verifier_key: PrivateKey | None = None,
     trusted_issuers: Sequence[str] | None = None,
+    on_status_unavailable: Literal["reject", "accept"] = "reject",
 ) -> Starlette:
     """The demo verifier app (routes in the module docstring). Raises InvalidInput for an
-    unknown ``client_id_prefix``."""
+    unknown ``client_id_prefix`` or ``on_status_unavailable``."""
     verifier = DemoVerifier(
         base_url=base_url,
         clock=clock,
         client_id_prefix=client_id_prefix,
         verifier_key=verifier_key,
         trusted_issuers=trusted_issuers,
+        on_status_unavailable=on_status_unavailable,
     )
 
     async def create(request: Request) -> Response:
@@ -394,6 +449,7 @@ def create_verifier_app(
             Route("/requests/{id}", request_object, methods=["GET"]),
             Route("/requests/{id}/page", page, methods=["GET"]),
             Route("/response", response, methods=["POST"]),
+            *shop_routes(Shop(verifier), _qr_data_uri),
         ]
     )
     app.state.verifier = verifier

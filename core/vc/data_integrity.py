@@ -192,15 +192,80 @@ def _prepare(
 ) -> tuple[CredentialShape, str, bytes, bytes]:
     if not isinstance(secured, Mapping):
         raise VerificationError("malformed", "a credential must be a JSON object")
+    _options, unsecured, method, signature, message = _prepare_document(secured, proof_purpose)
+    return check_credential(unsecured), method, signature, message
+
+
+def _prepare_document(
+    secured: Mapping[str, Any], proof_purpose: str
+) -> tuple[dict[str, Any], dict[str, Any], str, bytes, bytes]:
+    """(proof options, unsecured document, method, signature, signed bytes)."""
     options, unsecured = proof_config_for(secured)
     method = _check_options(options, proof_purpose)
     signature = _decode_proof_value(secured["proof"].get("proofValue"))
-    shape = check_credential(unsecured)
     try:
         message = hash_data(options, unsecured)
     except TesseraError as exc:
         raise VerificationError("malformed", f"cannot canonicalize: {exc.message}") from exc
-    return shape, method, signature, message
+    return options, unsecured, method, signature, message
+
+
+def verify_document_proof(
+    secured: Mapping[str, Any],
+    *,
+    resolver: DidResolver | None = None,
+    proof_purpose: str,
+) -> tuple[VerificationMethod, dict[str, Any]]:
+    """Check the ``eddsa-jcs-2022`` proof of any JSON-LD document (a presentation, say);
+    return its key and the proof options (everything but ``proofValue``, all signed).
+
+    Nothing about the document itself is checked. Raises VerificationError: malformed,
+    unsupported_alg, unresolvable_key, bad_signature.
+    """
+    if not isinstance(secured, Mapping):
+        raise VerificationError("malformed", "a secured document must be a JSON object")
+    options, _unsecured, method, signature, message = _prepare_document(secured, proof_purpose)
+    return _check_signature(method, signature, message, resolver, proof_purpose), options
+
+
+def sign_document(
+    document: Mapping[str, Any],
+    key: Ed25519PrivateKey,
+    verification_method: str,
+    *,
+    created: str,
+    proof_purpose: str,
+    options: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` with an ``eddsa-jcs-2022`` proof added; ``options``
+    (``challenge``, ``domain``, ...) go into the proof and are signed with it.
+
+    Only the proof's own inputs are checked: use :func:`sign_eddsa_jcs_2022` for a
+    credential. Raises InvalidInput if the document already has a proof, has no
+    ``@context`` list, or ``created`` / ``verification_method`` are malformed.
+    """
+    if "proof" in document:
+        raise InvalidInput("the document already has a proof")
+    if not isinstance(document.get("@context"), list):
+        raise InvalidInput("the document needs an @context list")
+    try:
+        parse_datetime(created, "created", require_offset=True)
+    except VerificationError as exc:
+        raise InvalidInput(exc.message) from exc
+    parse_did_url(verification_method)
+    unsecured = dict(document)
+    proof: dict[str, Any] = {
+        "type": PROOF_TYPE,
+        "cryptosuite": CRYPTOSUITE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+        **(options or {}),
+        "@context": unsecured["@context"],
+    }
+    signature = sign_bytes(key, hash_data(proof, unsecured))
+    proof["proofValue"] = multibase_encode(signature)
+    return {**unsecured, "proof": proof}
 
 
 def sign_eddsa_jcs_2022(
@@ -222,19 +287,8 @@ def sign_eddsa_jcs_2022(
         raise InvalidInput("the credential already has a proof")
     try:
         check_credential(credential)
-        parse_datetime(created, "created", require_offset=True)
-        parse_did_url(verification_method)
     except VerificationError as exc:
         raise InvalidInput(exc.message) from exc
-    unsecured = dict(credential)
-    proof: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
-        "created": created,
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-        "@context": unsecured["@context"],
-    }
-    signature = sign_bytes(key, hash_data(proof, unsecured))
-    proof["proofValue"] = multibase_encode(signature)
-    return {**unsecured, "proof": proof}
+    return sign_document(
+        credential, key, verification_method, created=created, proof_purpose=proof_purpose
+    )

@@ -76,6 +76,11 @@ def parse_datetime(value: object, name: str, *, require_offset: bool) -> datetim
     return parsed
 
 
+def format_datetime(timestamp: float) -> str:
+    """A POSIX time as an XML Schema ``dateTimeStamp`` in UTC, to the second."""
+    return datetime.fromtimestamp(int(timestamp), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _issuer_id(issuer: object) -> str:
     if isinstance(issuer, str) and issuer:
         return issuer

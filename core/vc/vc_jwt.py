@@ -10,7 +10,6 @@ taken from its claim; a member present in both must agree.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from core import jose
@@ -19,7 +18,13 @@ from core.did import DidResolver, parse_did_url
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, ResolutionError, VerificationError
 from core.keys import PrivateKey
-from core.vc.model import CredentialShape, VerifiedW3cCredential, check_credential, check_validity
+from core.vc.model import (
+    CredentialShape,
+    VerifiedW3cCredential,
+    check_credential,
+    check_validity,
+    format_datetime,
+)
 
 DEFAULT_ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "ES256"})
 
@@ -33,10 +38,6 @@ def _date_names(credential: Mapping[str, Any]) -> tuple[str, str]:
     ):
         return "issuanceDate", "expirationDate"
     return "validFrom", "validUntil"
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(int(timestamp), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
@@ -81,7 +82,7 @@ def _credential_from_claims(claims: Mapping[str, Any]) -> tuple[dict[str, Any], 
     for claim, member in (("nbf", start_name), ("exp", end_name)):
         value = _numeric_date(claims, claim)
         if value is not None and member not in credential:
-            credential[member] = _iso(value)
+            credential[member] = format_datetime(value)
     return credential, iss
 
 
@@ -106,6 +107,23 @@ def _check_dates(claims: Mapping[str, Any], shape: CredentialShape, clock: Clock
     if nbf is not None and now < nbf:
         raise VerificationError("not_yet_valid", "the VC-JWT is not valid yet")
     check_validity(shape.valid_from, shape.valid_until, clock)
+
+
+def unverified_credential(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the credential, the JWT claims) of a VC-JWT, read WITHOUT checking its signature or
+    dates: for text that was verified when it was stored. The credential is the ``vc``
+    claim with the registered claims mapped into it (see the module docstring).
+
+    Raises VerificationError(malformed) for anything that is not a well-formed VC-JWT.
+    """
+    jws = jose.parse(token)
+    try:
+        claims = parse_json_object(jws.payload)
+    except InvalidInput as exc:
+        raise VerificationError("malformed", f"JWT payload: {exc.message}") from exc
+    credential, _iss = _credential_from_claims(claims)
+    check_credential(credential, allow_legacy=True)
+    return credential, claims
 
 
 def verify_vc_jwt(

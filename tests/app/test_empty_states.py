@@ -15,6 +15,7 @@ EXPECTED = {
     "credentials": ("No credentials yet", "credential offer", ["Scan…", "Import file…"]),
     "identities": ("No identities yet", "decentralized identifier (DID)", ["Create identity"]),
     "activity": ("Nothing here yet", "no one can change it", []),
+    "consents": ("No consents yet", "you can withdraw it", []),
     "settings": ("No options yet", "after set-up", []),
 }
 

@@ -14,9 +14,10 @@ TITLES = {
     "credentials": "Credentials",
     "identities": "Identities",
     "activity": "Activity",
+    "consents": "Consents",
     "settings": "Settings",
 }
-SHORTCUT_KEYS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4)
+SHORTCUT_KEYS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5)
 
 
 def test_window_opens_with_title_rail_pages_and_status_bar(window: MainWindow) -> None:
@@ -28,12 +29,12 @@ def test_window_opens_with_title_rail_pages_and_status_bar(window: MainWindow) -
     assert [window.nav.item(row).text() for row in range(window.nav.count())] == list(
         TITLES.values()
     )
-    assert window.stack.count() == 4
+    assert window.stack.count() == 5
     assert list(window.pages) == list(PAGE_NAMES)
     assert window.current_page().page_name == "credentials"
 
 
-@pytest.mark.parametrize("row", [3, 1, 2, 0])
+@pytest.mark.parametrize("row", [4, 3, 1, 2, 0])
 def test_clicking_a_navigation_entry_switches_page(qtbot, window: MainWindow, row: int) -> None:
     if row == 0:  # start elsewhere so the click has something to change
         window.show_page("activity")
@@ -44,7 +45,7 @@ def test_clicking_a_navigation_entry_switches_page(qtbot, window: MainWindow, ro
     assert window.current_page().isVisible()
 
 
-@pytest.mark.parametrize("index", [3, 2, 1, 0])
+@pytest.mark.parametrize("index", [4, 3, 2, 1, 0])
 def test_ctrl_number_switches_page(qtbot, active_window: MainWindow, index: int) -> None:
     window = active_window
     if index == 0:
@@ -60,7 +61,7 @@ def test_shortcuts_work_while_focus_is_inside_a_page(qtbot, active_window: MainW
     assert button is not None
     button.setFocus()
     qtbot.waitUntil(button.hasFocus, timeout=2000)
-    qtbot.keyClick(button, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(button, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page().page_name == "settings"
 
 

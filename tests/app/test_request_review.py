@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from app.context import AppContext
 from app.dialogs.request_review import (
@@ -22,11 +22,12 @@ from app.dialogs.request_review import (
     REQUIRED_WHY,
     RequestReviewDialog,
 )
+from app.request_text import REVIEW_PAYMENT
 from app.session import WalletSession
 from core.clock import SystemClock
 from core.did import did_key_from_public_key
-from core.encoding import b64url_encode, compact_json
 from core.keys import Ed25519PrivateKey
+from core.payments import payment_entry
 from core.services.runner import serve_in_thread
 from core.services.verifier import create_verifier_app
 from core.wallet import Wallet
@@ -215,15 +216,28 @@ def test_decline_and_escape_send_nothing(qtbot, session: WalletSession, verifier
     assert status(verifier, created["id"])["status"] == "pending"
 
 
-def test_transaction_data_is_shown_as_refused(
+def test_a_payment_request_keeps_the_choice_then_opens_the_payment_screen(
     qtbot, session: WalletSession, verifier: str
 ) -> None:
-    data = b64url_encode(compact_json({"type": "payment_data", "credential_ids": ["pid"]}))
-    created = new_request(verifier, NAME_AND_TOWN, transaction_data=[data])
+    dcql = query(["given_name"], ["address", "locality"], claim_sets=[["c0", "c1"], ["c0"]])
+    data = payment_entry(["pid"], transaction_id="T-1", amount="5.00", currency="EUR",
+                         payee_name="City Library", payee_id="LIB-0042")
+    created = new_request(verifier, dcql, transaction_data=[data])
     dialog = review(qtbot, session, created["request_uri"])
-    assert "sign transaction data" in dialog.message.text
-    assert not dialog.share_button.isVisible()
-    assert status(verifier, created["id"])["status"] == "pending"
+    assert not dialog.message.isVisible()
+    assert dialog.share_button.text() == REVIEW_PAYMENT
+    assert dialog.decline_button.isDefault() and not dialog.share_button.isDefault()
+    notes = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("a payment of 5.00 EUR to City Library" in text for text in notes)
+    [section] = dialog.sections
+    town = section.boxes["address.locality"]
+    assert town.isEnabled() and not town.isChecked()
+    town.setChecked(True)
+    assert preview(dialog)["address"]["locality"] == "Köln"
+    click(qtbot, dialog.share_button)
+    assert dialog.payment is not None and dialog.payment.isVisible()
+    assert dialog.payment.shares == dialog.shares
+    assert status(verifier, created["id"])["status"] == "pending"  # nothing signed yet
 
 
 def test_a_broken_link_says_so(qtbot, session: WalletSession) -> None:

@@ -254,3 +254,104 @@ def test_request_review_screens(qtbot, styled_app, wallet_context, shots) -> Non
         missing.resize(960, 680)
         shots(missing, "request-review-unanswerable")
         missing.reject()
+
+
+def test_payment_screens(qtbot, styled_app, wallet_context, shots) -> None:
+    from tests.app.test_payment import (
+        approve,
+        checkout,
+        open_payment,
+        payer_session,
+    )
+    from tests.app.test_request_review import review, running_verifier
+
+    with payer_session(wallet_context) as session, running_verifier() as url:
+        created = checkout(url, "1249.90", "EUR", {"name": "Café Zürich ÅB",
+                                                   "id": "CH93 0076 2011 6238 5295 7"})
+        dialog = review(qtbot, session, created["request_uri"])
+        dialog.resize(960, 680)
+        shots(dialog, "payment-review")
+        payment = open_payment(qtbot, dialog)
+        payment.resize(720, 640)
+        qtbot.wait(50)  # let the wrapped texts settle their heights
+        shots(payment, "payment")
+        payment.details_button.setChecked(True)
+        qtbot.wait(50)
+        shots(payment, "payment-details")
+        payment.details_button.setChecked(False)
+        approve(qtbot, payment, "not the passphrase")
+        shots(payment, "payment-wrong-passphrase")
+        approve(qtbot, payment, PASSPHRASE)
+        shots(payment, "payment-paid")
+        payment.reject()
+        dialog.reject()
+
+        long_name = "Landesverkehrsbetriebe Nordrhein-Westfalen Fernverkehr und Regionalbahn GmbH"
+        created = checkout(url, "123456789012345.67", "EUR",
+                           {"name": long_name, "id": "DE" + "0123456789" * 7})
+        dialog = review(qtbot, session, created["request_uri"])
+        payment = open_payment(qtbot, dialog)
+        payment.resize(640, 600)
+        payment.details_button.setChecked(True)
+        qtbot.wait(50)
+        shots(payment, "payment-long-values")
+        payment.reject()
+
+
+def test_consents_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:  # type: ignore[no-untyped-def]
+    from tests.app.test_consents_page import fill
+
+    wallet, _ = Wallet.create(wallet_context.vault_dir, PASSPHRASE, kdf=wallet_context.kdf)
+    with wallet:
+        fill(wallet)
+    flow.start()
+    submit_passphrase(qtbot, unlock_dialog(qtbot, flow), PASSPHRASE)
+    window = wait_for_main(qtbot, flow)
+    window.resize(1120, 720)
+    window.show_page("consents")
+    page = window.pages["consents"]
+    shots(window, "consents-active")
+    page.set_filter("All")
+    shots(window, "consents-all")
+    page.set_filter("Active")
+    click(qtbot, page.withdraw_button)
+    qtbot.waitExposed(page.dialog)
+    shots(page.dialog, "consents-withdraw")
+    page.dialog.reject()
+
+
+def test_w3c_credential_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:  # type: ignore[no-untyped-def]
+    from tests.app.test_w3c_credentials import fill, open_detail, open_share
+
+    wallet, _ = Wallet.create(wallet_context.vault_dir, PASSPHRASE, kdf=wallet_context.kdf)
+    with wallet:
+        ids = fill(wallet)
+    flow.start()
+    submit_passphrase(qtbot, unlock_dialog(qtbot, flow), PASSPHRASE)
+    window = wait_for_main(qtbot, flow)
+    window.resize(1120, 720)
+    window.show_page("credentials")
+    page = window.pages["credentials"]
+    assert isinstance(page, CredentialsPage) and page.model.rowCount() == 4
+    page.select(ids["degree"])
+    shots(window, "credentials-w3c")
+    detail = open_detail(qtbot, page, ids["degree"])
+    shots(detail, "credential-detail-w3c")
+    share = open_share(qtbot, detail)
+    type_into(qtbot, share.audience, "https://shop.example.com")
+    type_into(qtbot, share.nonce, "n-0S6_WzA2Mj")
+    shots(share, "share-w3c")
+    share.reject()
+    detail.reject()
+
+
+def test_w3c_request_review_screen(qtbot, styled_app, wallet_context, shots) -> None:  # type: ignore[no-untyped-def]
+    from tests.app.test_request_review import new_request, review, running_verifier
+    from tests.app.test_w3c_credentials import degree_query, w3c_session
+
+    with w3c_session(wallet_context) as session, running_verifier() as url:
+        created = new_request(url, degree_query(), purpose="Check your degree")
+        dialog = review(qtbot, session, created["request_uri"])
+        dialog.resize(960, 680)
+        shots(dialog, "request-review-w3c")
+        dialog.reject()

@@ -49,7 +49,7 @@ def test_usage_errors_exit_with_status_2(argv: list[str]) -> None:
 
 
 def test_page_names_match_the_window() -> None:
-    assert PAGE_NAMES == ("credentials", "identities", "activity", "settings")
+    assert PAGE_NAMES == ("credentials", "identities", "activity", "consents", "settings")
 
 
 @pytest.mark.parametrize(

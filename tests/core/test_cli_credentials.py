@@ -23,6 +23,7 @@ from core.clock import FixedClock
 from core.did import DidResolver, did_key_from_public_key
 from core.keys import Ed25519PrivateKey, P256PrivateKey, PrivateKey, PublicKey
 from core.ledger import parse_jsonl
+from core.payments import payment_entry
 from core.sdjwt.holder import HeldCredential, present
 from core.sdjwt.issuer import SdJwtIssuer
 from core.vault.kdf import KdfParams
@@ -297,6 +298,9 @@ def test_present_failures(run: Runner, template: tuple[Path, str]) -> None:
     assert "birthdate" in line and "given_name" in line
     error_line(run(["present", "0000000000", "--disclose", "--nonce", "n", "--aud", AUD]), "not_found")
     error_line(run([*base, "given_name", "--transaction-data", "not base64!"]), "malformed_base64url")
+    unknown = "eyJ0eXBlIjoicGF5bWVudCJ9"  # {"type":"payment"}: a type no wallet may sign
+    error_line(run([*base, "given_name", "--transaction-data", unknown]),
+               "unsupported_transaction_data")
     error_line(run(["present", stored["id"], "--disclose", "--nonce", "", "--aud", AUD]), "usage", 2)
     error_line(run(["present", stored["id"], "--nonce", "n", "--aud", AUD]), "usage", 2)
     kinds = [entry["kind"] for entry in parse_jsonl(run(["log", "export"]).out)]
@@ -378,6 +382,22 @@ def test_verify_with_issuer_jwks_for_an_https_issuer(run: Runner, tmp_path: Path
     assert verified["claims"]["family_name"] == "Mustermann" and "given_name" not in verified["claims"]
     refused = run([*argv, "--trust", ISSUER], stdin=text)
     assert json.loads(refused.out)["error"] == "untrusted_issuer"
+
+
+def test_present_signs_a_known_payment_and_says_so(
+    run: Runner, template: tuple[Path, str]
+) -> None:
+    holder = DidResolver().resolve_key(vault_from(template, run))
+    stored = run(["credential", "import", "-", "--json"], stdin=issue(holder)).json()
+    entry = payment_entry(["pid"], transaction_id="T-7", amount="1500", currency="JPY",
+                          payee_name="東京ストア", payee_id="JP-7")
+    done = run(["present", stored["id"], "--nonce", NONCE, "--aud", AUD, "--disclose",
+                "given_name", "--transaction-data", entry])
+    assert "Would sign: Payment to 東京ストア" in done.err
+    assert "  Amount: 1,500 JPY" in done.err
+    checked = run(["verify", "-", "--nonce", NONCE, "--aud", AUD, "--json",
+                   "--transaction-data", entry], stdin=done.out.strip())
+    assert checked.json()["valid"] is True
 
 
 def test_verify_accepts_a_presentation_with_transaction_data(run: Runner, tmp_path: Path) -> None:

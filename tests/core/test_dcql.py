@@ -408,7 +408,7 @@ def test_matched_paths_are_accepted_by_the_holder_and_verified() -> None:
     credential = import_credential(text, verifier)
     stored = StoredCredential(
         id=credential_id(text), format="dc+sd-jwt", issuer=ISSUER, vct=PID, holder_did=None,
-        issued_at=NOW, expires_at=None, imported_at=NOW, sd_jwt=text,
+        issued_at=NOW, expires_at=None, imported_at=NOW, text=text,
     )
     query = parse_dcql(one({
         **sd("pid", PID),

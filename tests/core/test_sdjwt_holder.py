@@ -21,6 +21,7 @@ from core.keys import (
     private_key_from_jwk,
     public_key_from_jwk,
 )
+from core.payments import transaction_data_hash
 from core.sdjwt.compact import split
 from core.sdjwt.disclosure import digest_of
 from core.sdjwt.holder import (
@@ -28,7 +29,6 @@ from core.sdjwt.holder import (
     import_credential,
     present,
     select,
-    transaction_data_hash,
 )
 from core.sdjwt.issuer import SdJwtIssuer
 from core.verifier import Verifier, VerifierPolicy

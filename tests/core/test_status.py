@@ -329,13 +329,16 @@ def test_no_status_claim_checks_nothing() -> None:
 
 
 def test_demo_issuer_list_format_decodes() -> None:
-    from core.services.issuer import STATUS_BITS
-    from core.services.issuer import StatusList as ServiceList
+    from core.services.issuer import StatusRegistry
 
-    service = ServiceList(64)
-    service.set(3, 2)
-    service.set(10, 1)
-    decoded = StatusList.from_json({"bits": STATUS_BITS, "lst": service.encoded()})
+    picks = iter([3, 10])
+    registry = StatusRegistry(LIST_URI, 64, pick=lambda _n: next(picks))
+    registry.suspend(registry.allocate())
+    registry.revoke(registry.allocate())
+    token = registry.publish(ISSUER, now=NOW)
+    decoded = verify_status_list_token(
+        token, keys=[ISSUER.public_key], expected_uri=LIST_URI, clock=FixedClock(NOW)
+    ).status_list
     assert (decoded.get(3), decoded.get(10), decoded.get(0)) == (2, 1, 0)
 
 

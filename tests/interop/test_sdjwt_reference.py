@@ -237,8 +237,10 @@ def tessera_made(alg: str) -> KeyPair:
 
 
 def jwcrypto_made(alg: str) -> KeyPair:
-    jwk = JWK.generate(kty="OKP", crv="Ed25519") if alg == "EdDSA" else JWK.generate(
-        kty="EC", crv="P-256"
+    jwk = (
+        JWK.generate(kty="OKP", crv="Ed25519")
+        if alg == "EdDSA"
+        else JWK.generate(kty="EC", crv="P-256")
     )
     return KeyPair(private_from_jwcrypto(jwk), jwk)
 
@@ -278,9 +280,7 @@ def tessera_verifier(issuer: PublicKey, **policy: Any) -> Verifier:
 
 
 def tessera_verify(presentation: str, issuer: PublicKey, **policy: Any) -> dict[str, Any]:
-    result = tessera_verifier(issuer, **policy).verify(
-        presentation, nonce=NONCE, audience=AUDIENCE
-    )
+    result = tessera_verifier(issuer, **policy).verify(presentation, nonce=NONCE, audience=AUDIENCE)
     assert result.issuer == ISSUER and result.vct == VCT
     assert result.key_binding is not None
     return result.claims
@@ -412,7 +412,9 @@ def test_reference_credential_typed_as_sd_jwt_vc_verifies_under_the_default_poli
     issuer, holder = jwcrypto_made(alg), jwcrypto_made(alg)
     sd_jwt = reference_issue(issuer, holder, header={"typ": "dc+sd-jwt"})
     presentation = reference_present(sd_jwt, SELECTIONS["nested"], holder)
-    claims = tessera_verify(presentation, issuer.public, accepted_types=VerifierPolicy().accepted_types)
+    claims = tessera_verify(
+        presentation, issuer.public, accepted_types=VerifierPolicy().accepted_types
+    )
     assert claims == reference_verify(presentation, issuer.public)
     assert claims["address"]["locality"] == "Köln"
 
@@ -531,8 +533,8 @@ def crafted_sd_jwt(
         "_sd_alg": "sha-256",
         **body,
     }
-    return jwcrypto_jws(payload, issuer, typ="dc+sd-jwt") + "~" + "".join(
-        d + "~" for d in disclosures
+    return (
+        jwcrypto_jws(payload, issuer, typ="dc+sd-jwt") + "~" + "".join(d + "~" for d in disclosures)
     )
 
 

@@ -639,24 +639,15 @@ def test_status_list_entries(issuer: str, http: httpx.Client, wallet: Wallet) ->
     assert reference["uri"] == f"{issuer}/status/1"
     index = reference["idx"]
     assert _status_of(http, reference["uri"], index) == 0
-    for name, value in [("suspended", 2), ("revoked", 1), ("valid", 0)]:
+    for name, value in [("suspended", 2), ("valid", 0), ("revoked", 1), ("revoked", 1)]:
         answer = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": name})
         assert answer.status_code == 200 and answer.json()["idx"] == [index]
         assert _status_of(http, reference["uri"], index) == value
+    for name in ("valid", "suspended"):  # revocation is final
+        refused = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": name})
+        assert refused.status_code == 409 and refused.json()["error"] == "invalid_request"
+        assert _status_of(http, reference["uri"], index) == 1
     bad = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": "gone"})
     assert bad.status_code == 400
     missing = http.post(f"{issuer}/demo/offers/nope/status", json={"status": "valid"})
     assert missing.status_code == 404
-
-
-def test_status_list_reserves_distinct_entries() -> None:
-    from core.services.issuer import StatusList
-
-    statuses = StatusList(8)
-    picks = iter([3, 3, 5, 3, 5, 0])
-    assert [statuses.reserve(lambda _n: next(picks)) for _ in range(3)] == [3, 5, 0]
-    statuses.set(5, 2)
-    statuses.set(4, 1)
-    assert [statuses.get(i) for i in range(8)] == [0, 0, 0, 0, 1, 2, 0, 0]
-    statuses.set(5, 0)
-    assert statuses.get(5) == 0 and statuses.get(4) == 1

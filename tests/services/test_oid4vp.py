@@ -532,20 +532,17 @@ def test_no_matching_credential_posts_nothing(
     assert status(base_url, created["id"])["status"] == "pending"
 
 
-def test_transaction_data_is_refused_for_now(
-    wallet: Wallet, verifier: tuple[str, DemoVerifier], http: httpx.Client
+def test_unknown_transaction_data_type_is_refused_before_anything_is_signed(
+    wallet: Wallet,
 ) -> None:
-    base_url, _ = verifier
     data = b64url_encode(compact_json({"type": "payment_data", "credential_ids": ["pid"]}))
-    created = new_request(base_url, transaction_data=[data])
-    request = fetch_request(created["request_uri"], http)
-    assert request.transaction_data == (data,)
+    token = unsigned(request_claims(RU, transaction_data=[data]))
+    before = len(wallet.ledger.entries())
     with pytest.raises(PresentationRequestError) as caught:
-        respond(wallet, created["request_uri"], http=http)
+        read_request(RequestLink(RU, request=token), token)
     assert caught.value.code == "unsupported_transaction_data"
-    with pytest.raises(PresentationRequestError):
-        build_response(wallet, request, plan(request, wallet.credentials.all()))
-    assert status(base_url, created["id"])["status"] == "pending"
+    assert "(payment_data)" in caught.value.message
+    assert len(wallet.ledger.entries()) == before
 
 
 @pytest.mark.parametrize(

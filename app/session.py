@@ -206,13 +206,15 @@ class WalletSession(QObject):
         on_done: Callable[[str], object],
         on_error: Callable[[BaseException], object],
         on_finished: Callable[[], object] | None = None,
+        consent: str = "once",
     ) -> TaskHandle:
-        """Build a presentation of exactly ``paths`` on a worker (the Wallet logs it).
-        ``on_error`` gets InvalidInput, CryptoError, RecordNotFound, VaultLocked."""
+        """Build a presentation of exactly ``paths`` on a worker (the Wallet logs it and
+        keeps a consent record for ``consent``, a duration). ``on_error`` gets
+        InvalidInput, CryptoError, RecordNotFound, VaultLocked."""
 
         def present() -> str:
             return self.wallet.present_credential(
-                credential_id, paths, nonce=nonce, audience=audience
+                credential_id, paths, nonce=nonce, audience=audience, consent=consent
             )
 
         def presented(text: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, TypeAlias
+from typing import Any, TypeAlias
 
 from core import jose
 from core.clock import Clock
@@ -32,6 +32,8 @@ from core.did import DidResolver, HttpxFetcher, did_jwk_from_public_key, did_key
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, RecordNotFound, VerificationError
 from core.identity import CREDENTIAL_KIND, Identities
+from core.ids import MIN_ID_PREFIX as MIN_ID_PREFIX  # re-exported
+from core.ids import resolve_prefix
 from core.keys import PrivateKey, PublicKey, public_key_from_jwk
 from core.sdjwt import holder
 from core.sdjwt.compact import split
@@ -42,9 +44,6 @@ from core.vault.store import Vault
 from core.vc import W3C_FORMATS, HeldW3cCredential
 from core.vc.held import type_name
 from core.verifier import Verifier, VerifierPolicy
-
-#: The shortest id prefix :meth:`Credentials.get` accepts in place of the whole id.
-MIN_ID_PREFIX: Final = 6
 
 IssuerKeys: TypeAlias = Mapping[str | None, Iterable[PublicKey | IssuerKey]]
 #: Makes the verifier used at import, given keys for the issuer from outside (or None).
@@ -369,25 +368,8 @@ class Credentials:
 
         Raises RecordNotFound (no match, or a shorter prefix), InvalidInput(ambiguous_id).
         """
-        given = credential_id_or_prefix
-        wanted = given.strip().lower() if isinstance(given, str) else ""
         ids = self._vault.ids(CREDENTIAL_KIND)
-        if wanted in ids:
-            return wanted
-        if len(wanted) < MIN_ID_PREFIX:
-            raise RecordNotFound(
-                f"no credential {wanted!r} (give the id, or at least its first "
-                f"{MIN_ID_PREFIX} characters)"
-            )
-        matches = [i for i in ids if i.startswith(wanted)]
-        if not matches:
-            raise RecordNotFound(f"no credential {wanted!r}")
-        if len(matches) > 1:
-            raise InvalidInput(
-                f"{wanted!r} starts {len(matches)} credential ids; give more characters",
-                code="ambiguous_id",
-            )
-        return matches[0]
+        return resolve_prefix(ids, credential_id_or_prefix, what="credential")
 
     def get(self, credential_id_or_prefix: str) -> StoredCredential:
         """The credential with this id (or unique prefix, see :meth:`resolve_id`).

@@ -15,7 +15,7 @@ from typing import Any
 import platformdirs
 
 from core.clock import Clock, SystemClock
-from core.consent import Consent, SharedCredential, Withdrawal
+from core.consent import Consent, SharedCredential, Withdrawal, check_duration
 from core.consents import ConsentStore, StoredConsent, granted_entry, withdrawn_entry
 from core.credential_status import (
     CredentialStatus,
@@ -339,14 +339,20 @@ class Wallet:
         nonce: str,
         audience: str,
         transaction_data: Sequence[str] = (),
+        consent: str | None = None,
     ) -> str:
         """Build a presentation of exactly ``paths`` for ``audience``, logged (the claim
         names, not their values). A W3C credential is presented whole, with no ``paths``.
+        With ``consent`` (a duration of :data:`core.consent.DURATIONS`), a signed consent
+        record naming ``audience`` and the disclosed claims is kept in the same transaction
+        (OpenID4VP answers record theirs in :func:`core.oid4vp.build_response` instead).
 
         Raises RecordNotFound, InvalidInput (unknown path, empty nonce or audience,
-        ambiguous_id; for W3C: shared_whole, unbound_credential, unsupported_format),
-        CryptoError, VaultLocked.
+        ambiguous_id, unknown duration; for W3C: shared_whole, unbound_credential,
+        unsupported_format), CryptoError, VaultLocked.
         """
+        if consent is not None:
+            check_duration(consent)
         with self.vault.transaction():
             presented = self.credentials.presentation(
                 credential_id,
@@ -369,6 +375,13 @@ class Wallet:
                 details.update(format=credential.format, shared_whole=True)
                 summary = summary.removesuffix(".") + ", whole."
             self.log("credential.presented", summary, details)
+            if consent is not None:
+                shared = SharedCredential(
+                    credential.id, credential.vct, credential.issuer, presented.disclosed
+                )
+                self.record_consent(
+                    credential.holder_did, audience, None, False, None, [shared], consent
+                )
         return presented.text
 
     # --- credential status (core.credential_status) -------------------------------------

@@ -42,6 +42,7 @@ from app.models.claims import ClaimTreeModel
 from app.session import WalletSession
 from app.views.busy import BusyIndicator
 from app.views.claim_tree import ClaimTreeView
+from app.views.consent_duration import ConsentDurationPicker
 from app.views.message import InlineMessage, Tone
 from app.views.phrase import monospace_font
 from app.workers import TaskHandle
@@ -143,6 +144,8 @@ class ShareDialog(QDialog):
         layout.addWidget(self.whole_warning)
         layout.addWidget(self._form())  # who it goes to, first
         layout.addLayout(self._columns(), 1)
+        self.duration_picker = ConsentDurationPicker(self)
+        layout.addWidget(self.duration_picker)
         layout.addWidget(self.message)
         layout.addWidget(self.busy)
         layout.addWidget(self.result)
@@ -151,8 +154,8 @@ class ShareDialog(QDialog):
         if stored.shared_whole and stored.holder_did is None:
             self.message.show_message(UNBOUND, Tone.ERROR, "Error code: unbound_credential")
             self.share_button.setEnabled(False)
-        chain = (self.audience, self.nonce, self.tree, self.preview, self.share_button,
-                 self.cancel_button)
+        chain = (self.audience, self.nonce, self.tree, self.preview, self.duration_picker,
+                 self.share_button, self.cancel_button)
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.audience.setFocus()
@@ -266,10 +269,12 @@ class ShareDialog(QDialog):
         self._task = self.session.present_credential(
             self.stored.id, self.selected_paths(), nonce, audience,
             self._presented, self._failed, self._finished,
+            consent=self.duration_picker.duration,
         )
 
     def _set_working(self, working: bool) -> None:
-        for widget in (self.tree, self.audience, self.nonce, self.share_button):
+        for widget in (self.tree, self.audience, self.nonce, self.duration_picker,
+                       self.share_button):
             widget.setEnabled(not working)
         if working:
             self.busy.start("Signing the presentation…")

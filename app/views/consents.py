@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +31,7 @@ from app.models.consents import (
 from app.session import WalletSession
 from app.views.empty_state import EmptyState
 from app.views.message import InlineMessage, Tone
-from app.views.page import Page
+from app.views.page import Page, select_row, selected_row
 from core.consents import DURATION_WORDS, StoredConsent
 from core.errors import TesseraError
 
@@ -215,22 +215,14 @@ class ConsentsPage(Page):
         self._update_actions()
 
     def selected(self) -> StoredConsent | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
+        row = selected_row(self.table)
         try:
-            return self.model.consent(rows[0].row())
+            return None if row is None else self.model.consent(row)
         except IndexError:
             return None
 
     def select(self, consent_id: str) -> None:
-        row = self.model.row_of(consent_id)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+        select_row(self.table, self.model.row_of(consent_id))
 
     def _update_actions(self) -> None:
         stored = self.selected()

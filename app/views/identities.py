@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -16,7 +16,7 @@ from app.dialogs.identity import NewIdentityDialog, QrDialog, RenameDialog, dele
 from app.models.identities import IdentityColumn, IdentityTableModel
 from app.session import WalletSession
 from app.views.empty_state import EmptyState
-from app.views.page import Page
+from app.views.page import Page, select_row, selected_row
 from core.errors import TesseraError
 from core.identity import Identity
 
@@ -123,22 +123,14 @@ class IdentitiesPage(Page):
         self._update_actions()
 
     def selected(self) -> Identity | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
+        row = selected_row(self.table)
         try:
-            return self.model.identity(rows[0].row())
+            return None if row is None else self.model.identity(row)
         except IndexError:
             return None
 
     def select(self, did: str) -> None:
-        row = self.model.row_of(did)
-        if row >= 0:
-            self.table.selectionModel().setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
+        select_row(self.table, self.model.row_of(did))
 
     def _update_actions(self) -> None:
         has = self.selected() is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,3 +127,19 @@ class Page(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return table
+
+
+def selected_row(table: QTableView) -> int | None:
+    """The row selected in a :meth:`Page.row_table`, or None."""
+    rows = table.selectionModel().selectedRows()
+    return rows[0].row() if rows else None
+
+
+def select_row(table: QTableView, row: int) -> None:
+    """Select ``row`` (if it is one) in a :meth:`Page.row_table`."""
+    if row >= 0:
+        table.selectionModel().setCurrentIndex(
+            table.model().index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )

@@ -38,6 +38,7 @@ from core.commands import Context, SubParsers, UsageError
 from core.commands.claims import require_text, transaction_data
 from core.commands.respond import transaction_lines
 from core.commands.session import open_wallet
+from core.consent import DURATIONS
 from core.credentials import StoredCredential
 from core.errors import InvalidInput, VaultError
 from core.payments import parse_transaction_data
@@ -74,6 +75,13 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
         default=[],
         help="transaction data strings from the request, exactly as received",
     )
+    present.add_argument(
+        "--consent",
+        choices=DURATIONS,
+        default="once",
+        help="how long the verifier may use what you share (default: once); a signed "
+        "consent record is kept ('tessera consent list')",
+    )
     present.add_argument("--out", metavar="FILE", help="write the presentation here")
     present.set_defaults(handler=present_command)
 
@@ -97,7 +105,7 @@ def present_command(args: argparse.Namespace, ctx: Context) -> int:
             credential = wallet.credentials.get(args.id)
             text = wallet.present_credential(
                 credential.id, _paths(args.disclose, credential), nonce=nonce,
-                audience=audience, transaction_data=data,
+                audience=audience, transaction_data=data, consent=args.consent,
             )
     except BaseException:
         if created:

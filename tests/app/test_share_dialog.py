@@ -146,10 +146,26 @@ def test_shared_presentation_verifies_with_exactly_the_ticked_claims(
     assert target.read_text(encoding="utf-8").strip() == presentation
 
     wallet = share.session.wallet
-    entry = wallet.ledger.entries()[-1]
+    entry, granted = wallet.ledger.entries()[-2:]
     assert entry.kind == "credential.presented"
     assert entry.details["audience"] == AUDIENCE
     assert sorted(entry.details["disclosed"]) == sorted(chosen)
+    assert granted.kind == "consent.granted"
+    (consent,) = wallet.consents()
+    assert consent.consent.verifier == AUDIENCE and consent.consent.duration == "once"
+    (shared,) = consent.consent.shared
+    assert sorted(shared.claims) == sorted(chosen)
+
+
+def test_the_chosen_duration_is_the_consent_kept(qtbot, share: ShareDialog) -> None:
+    click(qtbot, share.duration_picker.buttons["30d"])
+    type_into(qtbot, share.audience, AUDIENCE)
+    type_into(qtbot, share.nonce, NONCE)
+    click(qtbot, share.share_button)
+    qtbot.waitUntil(lambda: share.presentation is not None, timeout=WAIT_MS)
+    (stored,) = share.session.wallet.consents()
+    assert stored.consent.duration == "30d" and stored.state == "active"
+    assert stored.consent.valid_until == stored.consent.granted_at + 30 * 86400
 
 
 def test_a_presentation_with_nothing_optional(qtbot, share: ShareDialog, issuer: TestIssuer) -> None:

@@ -146,8 +146,10 @@ def test_the_share_dialog_says_it_is_shared_whole_before_sending_and_presents_al
     assert dialog.presentation is not None
     result = verify_w3c_presentation(dialog.presentation, nonce=NONCE, audience=AUDIENCE)
     assert result.format == "ldp_vc" and result.credential.subject["branch"] == "Köln"
-    entry = page.session.wallet.ledger.entries()[-1]  # type: ignore[union-attr]
+    entry, granted = page.session.wallet.ledger.entries()[-2:]  # type: ignore[union-attr]
     assert entry.kind == "credential.presented" and entry.details["shared_whole"] is True
+    assert granted.kind == "consent.granted"  # every claim, since it went whole
+    assert sorted(granted.details["claims"]) == sorted(entry.details["disclosed"])
     dialog.reject()
     detail.reject()
 

@@ -9,7 +9,7 @@ timed apart and not counted), then times the wallet's whole flow:
 1. fetch: ``fetch_request`` — parse the ``openid4vp://`` link, GET the request object,
    check it (``redirect_uri`` client, unsigned as the spec requires);
 2. match: ``plan`` — DCQL against the wallet's credentials;
-3. sign: ``build_response`` — the SD-JWT presentation with its KB-JWT, logged in the vault;
+3. sign: ``build_response`` — the SD-JWT presentation with its KB-JWT and the signed consent record, logged in the vault;
 4. post: ``post_response`` — form-encoded ``direct_post``; the verifier checks the
    presentation (``core.verifier``) before it answers;
 5. status: ``GET /demo/requests/{id}`` says ``verified`` with the shared claims.
@@ -180,7 +180,7 @@ def test_cross_device_presentation(
     described = {
         "fetch": "parse the link, GET the request object, check it",
         "match": "DCQL against the wallet's credentials (plan)",
-        "sign": "SD-JWT presentation + KB-JWT, logged in the vault",
+        "sign": "SD-JWT presentation + KB-JWT + consent record, logged in the vault",
         "post": "direct_post; the verifier checks it before answering",
         "status": "GET the request's status: verified",
     }

@@ -392,12 +392,15 @@ def test_present_signs_a_known_payment_and_says_so(
     entry = payment_entry(["pid"], transaction_id="T-7", amount="1500", currency="JPY",
                           payee_name="東京ストア", payee_id="JP-7")
     done = run(["present", stored["id"], "--nonce", NONCE, "--aud", AUD, "--disclose",
-                "given_name", "--transaction-data", entry])
+                "given_name", "--transaction-data", entry, "--consent", "1d"])
     assert "Would sign: Payment to 東京ストア" in done.err
     assert "  Amount: 1,500 JPY" in done.err
     checked = run(["verify", "-", "--nonce", NONCE, "--aud", AUD, "--json",
                    "--transaction-data", entry], stdin=done.out.strip())
     assert checked.json()["valid"] is True
+    (consent,) = run(["consent", "list", "--json"]).json()
+    assert consent["verifier"] == AUD and consent["duration"] == "1d"
+    assert consent["state"] == "active"
 
 
 def test_verify_accepts_a_presentation_with_transaction_data(run: Runner, tmp_path: Path) -> None:

@@ -1,15 +1,62 @@
-"""The activity log as a table: newest entry first."""
+"""The activity log as a table: newest entry first, filtered by kind and by date."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, Qt
+from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTime
 
 from app.formatting import local_time, log_kind
 from app.models.rows import RowsTableModel
 from core.ledger import Entry
+
+ALL_KINDS = "All"
+RECEIVED = "Credentials received"
+SHARED = "Shared (presentations)"
+PAYMENTS = "Payments and signatures"
+CONSENTS = "Consents"
+IDENTITIES = "Identities"
+WALLET = "Wallet and security"
+#: The kind filter's choices, in order; "All" also shows kinds no group names.
+KIND_FILTERS = (ALL_KINDS, RECEIVED, SHARED, PAYMENTS, CONSENTS, IDENTITIES, WALLET)
+_GROUPS = (  # the first match wins: a presentation is not a credential received
+    (SHARED, ("credential.presented",)),
+    (RECEIVED, ("credential.",)),
+    (PAYMENTS, ("payment.", "transaction.")),
+    (CONSENTS, ("consent.",)),
+    (IDENTITIES, ("identity.",)),
+    (WALLET, ("wallet.", "backup.", "device.", "passphrase.")),
+)
+
+DAY = 86_400
+#: The date filter's choices: (label, days back; 0 is since midnight, None is any time).
+DATE_FILTERS: tuple[tuple[str, int | None], ...] = (
+    ("Any time", None),
+    ("Today", 0),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+)
+
+
+def kind_group(kind: str) -> str | None:
+    """The kind filter an entry's kind belongs to ("payment.approved" → payments); None
+    for a kind of no group (shown under "All" only). Credential deletions and status
+    changes count with the credentials received."""
+    return next(
+        (group for group, starts in _GROUPS if any(kind.startswith(s) for s in starts)), None
+    )
+
+
+def earliest(days: int | None, now: float) -> float | None:
+    """The oldest time a date filter shows at ``now``: local midnight for ``days`` 0,
+    ``days`` times 24 hours back otherwise; None (any time) for None."""
+    if days is None:
+        return None
+    if days == 0:
+        today = QDateTime.fromMSecsSinceEpoch(round(now * 1000)).toLocalTime().date()
+        return QDateTime(today, QTime(0, 0)).toSecsSinceEpoch()
+    return now - days * DAY
 
 
 class ActivityRole(IntEnum):
@@ -31,12 +78,13 @@ class ActivityColumn(IntEnum):
 HEADERS = {
     ActivityColumn.TIME: "When",
     ActivityColumn.KIND: "What",
-    ActivityColumn.SUMMARY: "Details",
+    ActivityColumn.SUMMARY: "Summary",
 }
 
 
 class ActivityTableModel(RowsTableModel[Entry]):
-    """Log entries, newest first. :meth:`set_entries` takes them in log order."""
+    """Log entries, newest first: those that pass the filter (:meth:`set_filter`) of all
+    given to :meth:`set_entries`."""
 
     roles = ActivityRole
     columns = ActivityColumn
@@ -45,9 +93,41 @@ class ActivityTableModel(RowsTableModel[Entry]):
     def __init__(self, locale: QLocale | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._locale = locale or QLocale()
+        self._all: list[Entry] = []
+        self._group: str | None = None
+        self._since: float | None = None
 
     def set_entries(self, entries: list[Entry]) -> None:
-        self._set_rows(sorted(entries, key=lambda entry: entry.seq, reverse=True))
+        self._all = sorted(entries, key=lambda entry: entry.seq, reverse=True)
+        self._show()
+
+    def set_filter(self, group: str | None = None, since: float | None = None) -> None:
+        """Show entries of one of :data:`KIND_FILTERS` (None or "All": every kind) made
+        at or after ``since`` (None: any time)."""
+        self._group = None if group == ALL_KINDS else group
+        self._since = since
+        self._show()
+
+    @property
+    def total(self) -> int:
+        """How many entries there are, shown or not."""
+        return len(self._all)
+
+    def clear(self) -> None:
+        self._all = []
+        super().clear()
+
+    def row_of(self, seq: int) -> int:
+        """The row of the entry numbered ``seq``, or -1 when it is not shown."""
+        return self._find(lambda entry: entry.seq == seq)
+
+    def _show(self) -> None:
+        self._set_rows([entry for entry in self._all if self._passes(entry)])
+
+    def _passes(self, entry: Entry) -> bool:
+        if self._group is not None and kind_group(entry.kind) != self._group:
+            return False
+        return self._since is None or entry.time >= self._since
 
     def entry(self, row: int) -> Entry:
         """Raises IndexError for a row that is not there."""

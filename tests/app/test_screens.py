@@ -110,6 +110,7 @@ def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
         wallet.relabel_identity(first.did, "Everyday")
         wallet.create_identity("jwk", "ES256", "Bank")
         wallet.create_identity("key", "EdDSA", "Health")
+        _activity_for_screens(wallet)
     flow.start()
     dialog = unlock_dialog(qtbot, flow)
     shots(dialog, "unlock")
@@ -137,6 +138,12 @@ def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
     window.show_page("activity")
     activity = window.pages["activity"]
     qtbot.waitUntil(lambda: not activity.checking, timeout=WAIT_MS)
+    approved = next(activity.model.entry(row) for row in range(activity.model.rowCount())
+                    if activity.model.entry(row).kind == "payment.approved")
+    activity.select(approved.seq)
+    activity.table.setFocus()
+    qtbot.wait(50)  # let the wrapped texts settle their heights
+    assert activity.detail_area.isVisible()
     shots(window, "activity")
 
     window.show_page("settings")
@@ -151,6 +158,19 @@ def test_wallet_screens(qtbot, flow: AppFlow, shots, wallet_context) -> None:
 
     window.lock_action.trigger()
     shots(window, "locked")
+
+
+def _activity_for_screens(wallet: Wallet) -> None:
+    """A credential received and shared with a 30-day consent that was then withdrawn,
+    a payment approved and one declined."""
+    from tests.app.test_activity_page import log_payment, share_and_withdraw
+
+    share_and_withdraw(wallet)
+    log_payment(wallet, approved=True, amount="1249.90", payee="Café Zürich ÅB",
+                payee_id="CH93 0076 2011 6238 5295 7", transaction_id="ORD-2026-0519",
+                verifier_name="Café Zürich Online Shop")
+    log_payment(wallet, approved=False, amount="89.00", payee="Unknown Store",
+                payee_id="DE02 1203 0000 0000 2020 51", transaction_id="X-77")
 
 
 def _credentials_for_screens(wallet_context) -> None:  # type: ignore[no-untyped-def]

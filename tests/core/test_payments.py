@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.encoding import b64url_decode, b64url_encode, compact_json
 from core.errors import InvalidInput, PresentationRequestError
@@ -312,3 +314,43 @@ def test_parse_all_checks_query_ids() -> None:
         parse_all([raw(payment())], ["pid"])
     assert caught.value.code == "invalid_transaction_data"
     assert "bank" in caught.value.message
+
+
+# --- properties -----------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=JSON_VALUES, kind=st.sampled_from([PAYMENT, GENERIC, SIGN_TEXT, "x"]))
+def test_any_json_is_read_or_refused_with_a_code(payload: Any, kind: str) -> None:
+    entry = {"type": kind, "credential_ids": ["q"], "payload": payload,
+             "subtype": "s", "title": "t", "text": "x"}
+    try:
+        parsed = parse_transaction_data(raw(entry))
+    except PresentationRequestError as exc:
+        assert exc.code in {"invalid_transaction_data", "unsupported_transaction_data"}
+    else:
+        assert parsed.raw == raw(entry) and parsed.view.title
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(min_value=0, max_value=10**17),
+    places=st.sampled_from([("JPY", 0), ("EUR", 2), ("KWD", 3)]),
+)
+def test_amounts_round_trip_exactly(cents: int, places: tuple[str, int]) -> None:
+    currency, digits = places
+    amount = Decimal(cents).scaleb(-digits)
+    entry = payment_entry(["q"], transaction_id="T", amount=amount, currency=currency,
+                          payee_name="P", payee_id="I")
+    parsed = parse_transaction_data(entry)
+    assert parsed.payment is not None and parsed.payment.amount == amount
+    assert parsed.view.amount == format_amount(amount, currency)
+    assert Decimal(parsed.view.amount.replace(",", "")) == amount

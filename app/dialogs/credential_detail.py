@@ -173,16 +173,28 @@ class CredentialDetailDialog(QDialog):
         return box
 
     def _status(self) -> QLabel:
-        """The stored status in words; the error code of an offline check as its tooltip."""
+        """The stored status in words; the error code of an offline check as its tooltip.
+        It follows the wallet: a background refresh updates it while the dialog is open."""
+        label = self._value("")
+        label.setObjectName("statusValue")
+        label.setWordWrap(True)
+        self.status_label = label
+        self.update_status()
+        self.session.changed.connect(self.update_status)
+        return label
+
+    def update_status(self) -> None:
+        """Re-read the stored status (nothing when the wallet is locked or it is gone)."""
+        if self.session.is_locked:
+            return
         try:
             status = self.session.wallet.statuses.get(self.stored.id)
         except TesseraError:
             status = None
-        details = f"Details: {status.error}" if status is not None and status.error else ""
-        label = self._value(status_words(status).sentence, details)
-        label.setObjectName("statusValue")
-        label.setWordWrap(True)
-        return label
+        self.status_label.setText(status_words(status).sentence)
+        self.status_label.setToolTip(
+            f"Details: {status.error}" if status is not None and status.error else ""
+        )
 
     def _holder_name(self) -> str:
         did = self.stored.holder_did

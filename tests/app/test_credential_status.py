@@ -224,6 +224,21 @@ def test_detail_says_the_status_and_the_offline_state(
 
 
 
+def test_an_open_detail_follows_a_refresh(
+    qtbot, wallet_window: MainWindow, issuer: str, http: httpx.Client
+) -> None:
+    page = page_of(wallet_window)
+    offer_id, pid = add(wallet_window, http, issuer, "identity_credential")
+    page.open_detail(pid)
+    dialog = page.dialog
+    assert isinstance(dialog, CredentialDetailDialog)
+    assert not dialog.status_label.text().startswith("Suspended")
+    set_status(http, issuer, offer_id, "suspended")
+    refresh(qtbot, refresher_of(wallet_window))
+    assert dialog.status_label.text().startswith("Suspended")
+    dialog.reject()
+
+
 def _save(widget: QWidget, name: str, tmp_path: Path) -> None:
     directory = Path(os.environ.get("TESSERA_SCREENSHOTS") or tmp_path / "screens")
     directory.mkdir(parents=True, exist_ok=True)

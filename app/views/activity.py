@@ -221,11 +221,7 @@ class ActivityPage(Page):
                 icon_name=self.icon_name,
             )
         )
-        if session is not None:
-            session.changed.connect(self.refresh)
-            session.unlocked.connect(self.refresh)
-            session.locked.connect(self.clear)
-        self.refresh()
+        self.follow(session)
 
     @property
     def checking(self) -> bool:

@@ -158,11 +158,7 @@ class ConsentsPage(Page):
                 icon_name=self.icon_name,
             )
         )
-        if session is not None:
-            session.changed.connect(self.refresh)
-            session.unlocked.connect(self.refresh)
-            session.locked.connect(self.clear)
-        self.refresh()
+        self.follow(session)
 
     # --- content ---------------------------------------------------------------------------
 

@@ -144,13 +144,10 @@ class CredentialsPage(Page):
             self.importer.imported.connect(self._imported)
             self.importer.running_changed.connect(self._importing_changed)
             self.empty_state.action_requested.connect(self._empty_state_action)
-            session.changed.connect(self.refresh)
-            session.unlocked.connect(self.refresh)
-            session.locked.connect(self.clear)
         if status_refresher is not None:
             status_refresher.checked.connect(self._status_checked)
             status_refresher.running_changed.connect(self._status_running)
-        self.refresh()
+        self.follow(session)
 
     def _empty_state_action(self, label: str) -> None:
         if label == "Import file":

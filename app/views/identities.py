@@ -87,10 +87,7 @@ class IdentitiesPage(Page):
         )
         if session is not None:
             self.empty_state.action_requested.connect(lambda _label: self.new_identity())
-            session.changed.connect(self.refresh)
-            session.unlocked.connect(self.refresh)
-            session.locked.connect(self.clear)
-        self.refresh()
+        self.follow(session)
 
     # --- content ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from app.views.empty_state import EmptyState
 from app.views.typography import TITLE_SCALE, scaled_font
+
+if TYPE_CHECKING:
+    from app.session import WalletSession
 
 
 class Page(QWidget):
@@ -55,6 +59,21 @@ class Page(QWidget):
         layout.setSpacing(16)
         layout.addWidget(self.title_label)
         layout.addLayout(self.body, 1)
+
+    def follow(self, session: WalletSession | None) -> None:
+        """Keep the page in step with ``session``: ``refresh`` after changes and on
+        unlocking, ``clear`` on locking (both methods of the subclass), then refresh now."""
+        if session is not None:
+            session.changed.connect(self.refresh)
+            session.unlocked.connect(self.refresh)
+            session.locked.connect(self.clear)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read what the page shows again (subclasses that follow a session)."""
+
+    def clear(self) -> None:
+        """Drop what the page shows (subclasses that follow a session)."""
 
     def set_empty_state(
         self, empty_state: EmptyState, stretch: int = 1, *, forward: bool = True

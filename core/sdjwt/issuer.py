@@ -22,6 +22,7 @@ from core.jose import sign_json
 from core.keys import PrivateKey, PublicKey
 from core.sdjwt.disclosure import HASH_ALGORITHMS, Disclosure
 from core.sdjwt.paths import describe, resolve_path
+from core.sdjwt.policy import VC_TYPES
 from core.sdjwt.process import ClaimPath
 
 #: Claims the issuer sets itself; they are always visible and never come from ``claims``.
@@ -220,6 +221,10 @@ class SdJwtIssuer:
         for name, optional in (("kid", self.kid), ("vct", vct)):
             if optional is not None and (not isinstance(optional, str) or not optional):
                 raise InvalidInput(f"{name} must be non-empty text")
+        if vct is None and self.typ in VC_TYPES:  # the SD-JWT VC profile requires it
+            raise InvalidInput(
+                f"an SD-JWT VC ({self.typ}) needs a vct; verifiers refuse it without"
+            )
         if isinstance(decoys, bool) or not isinstance(decoys, int) or decoys < 0:
             raise InvalidInput("decoys must be a whole number, 0 or more")
 

@@ -38,7 +38,12 @@ def counting_salts(prefix: str = "salt") -> Callable[[], str]:
     return lambda: f"{prefix}-{next(counter)}"
 
 
+#: The SD-JWT mechanics are tested as plain SD-JWTs; an SD-JWT VC would also need a vct.
+PLAIN_TYP = "example+sd-jwt"
+
+
 def make_issuer(key: PrivateKey = ISSUER_KEY, **options: Any) -> SdJwtIssuer:
+    options.setdefault("typ", PLAIN_TYP)
     options.setdefault("salts", counting_salts())
     options.setdefault("clock", FixedClock(NOW))
     return SdJwtIssuer(key, "https://issuer.example", **options)
@@ -81,7 +86,9 @@ def all_sd_digests(issued: IssuedSdJwt) -> list[str]:
 
 
 def test_issued_sd_jwt_is_signed_jwt_with_every_disclosure() -> None:
-    issued = make_issuer(kid="key-1").issue(CLAIMS, disclosable=["given_name", "address"])
+    issued = make_issuer(kid="key-1", typ="dc+sd-jwt").issue(
+        CLAIMS, disclosable=["given_name", "address"], vct="urn:example:pid:1"
+    )
     compact = split(issued.sd_jwt)
     assert issued.sd_jwt.endswith("~") and compact.kb_jwt is None
     assert compact.disclosures == tuple(d.encoded for d in issued.disclosures)
@@ -89,6 +96,13 @@ def test_issued_sd_jwt_is_signed_jwt_with_every_disclosure() -> None:
     assert verified.header == {"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": "key-1"}
     assert verified.payload_json() == issued.payload
     assert [Disclosure.parse(d.encoded) for d in issued.disclosures] == list(issued.disclosures)
+
+
+@pytest.mark.parametrize("typ", ["dc+sd-jwt", "vc+sd-jwt"])
+def test_an_sd_jwt_vc_needs_a_vct(typ: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        make_issuer(typ=typ).issue(CLAIMS)
+    assert caught.value.code == "invalid_input" and "vct" in caught.value.message
 
 
 def test_header_without_kid_and_other_typ() -> None:
@@ -241,7 +255,7 @@ def test_default_salts_are_128_random_bits() -> None:
     assert len(salts) == 50
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{22}", s) and len(b64url_decode(s)) == 16 for s in salts)
     issued = SdJwtIssuer(ISSUER_KEY, "https://issuer.example").issue(
-        CLAIMS, disclosable=["given_name"]
+        CLAIMS, disclosable=["given_name"], vct="urn:example:pid:1"
     )
     assert len(b64url_decode(issued.disclosures[0].salt)) == 16
 

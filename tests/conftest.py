@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 # pytest-qt aborts the interpreter without a display unless this is set before Qt loads.
@@ -25,3 +27,11 @@ def load_vector(name: str) -> Any:
 def vectors_dir() -> Path:
     assert VECTORS_DIR.is_dir(), f"published vectors not found at {VECTORS_DIR}"
     return VECTORS_DIR
+
+
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    """An HTTP client for the servers tests run on 127.0.0.1 (no proxies from the
+    environment)."""
+    with httpx.Client(timeout=10, trust_env=False) as client:
+        yield client

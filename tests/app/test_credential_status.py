@@ -26,30 +26,22 @@ from app.views.credentials import REFRESH_STATUS, CredentialsPage
 from core.did.fetch import HttpxFetcher
 from core.keys import Ed25519PrivateKey
 from core.oid4vci import receive
-from core.services.issuer import create_issuer_app
-from core.services.runner import serve_in_thread
 from core.status import MAX_TOKEN_BYTES, MEDIA_TYPE
 from core.wallet import Wallet
 from tests.app.conftest import PASSPHRASE
 from tests.app.driving import WAIT_MS
 from tests.app.imaging import assert_not_blank
 from tests.app.issuing import TestIssuer, holder_key
+from tests.services.helpers import running_issuer
+from tests.services.helpers import set_status as set_status_at
 
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(200, 232)))
 
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
-    with serve_in_thread(
-        lambda base: create_issuer_app(base_url=base, issuer_key=ISSUER_KEY, name="Demo Bank")
-    ) as base_url:
+    with running_issuer(ISSUER_KEY, name="Demo Bank") as base_url:
         yield base_url
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as client:
-        yield client
 
 
 class SlowFetcher:
@@ -93,7 +85,7 @@ def add(window: MainWindow, http: httpx.Client, issuer: str, config: str) -> tup
 
 
 def set_status(http: httpx.Client, issuer: str, offer_id: str, status: str) -> None:
-    answer = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": status})
+    answer = set_status_at(http, issuer, offer_id, status)
     assert answer.status_code == 200, answer.text
 
 
@@ -203,9 +195,7 @@ def test_detail_says_the_status_and_the_offline_state(
 ) -> None:
     page = page_of(wallet_window)
     refresher = refresher_of(wallet_window)
-    with serve_in_thread(
-        lambda base: create_issuer_app(base_url=base, issuer_key=ISSUER_KEY)
-    ) as gone_soon:
+    with running_issuer(ISSUER_KEY) as gone_soon:
         offer_id, pid = add(wallet_window, http, gone_soon, "identity_credential")
         set_status(http, gone_soon, offer_id, "revoked")
         refresh(qtbot, refresher)
@@ -254,9 +244,7 @@ def test_screens_with_every_status(
     wallet_window.resize(1120, 720)
     page = page_of(wallet_window)
     refresher = refresher_of(wallet_window)
-    with serve_in_thread(
-        lambda base: create_issuer_app(base_url=base, issuer_key=ISSUER_KEY, name="Club")
-    ) as club:
+    with running_issuer(ISSUER_KEY, name="Club") as club:
         add(wallet_window, http, club, "membership_card")
         refresh(qtbot, refresher)
     plain = TestIssuer.new().issue(holder_key(wallet_of(wallet_window)), expires_in=12 * DAY)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,12 +17,6 @@ from core.wallet import Wallet
 from tests.core.test_cli_credentials import PASSPHRASE, Runner, error_line
 
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(160, 192)))
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as client:
-        yield client
 
 
 def runner(mode: str, vault: Path, monkeypatch: pytest.MonkeyPatch,

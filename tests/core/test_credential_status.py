@@ -29,12 +29,12 @@ from core.errors import InvalidInput, RecordDamaged, RecordNotFound, Verificatio
 from core.keys import Ed25519PrivateKey
 from core.oid4vci import receive
 from core.sdjwt.issuer import SdJwtIssuer
-from core.services.issuer import create_issuer_app
-from core.services.runner import serve_in_thread
 from core.status import MAX_TOKEN_BYTES, StatusList, StatusReference, issue_status_list_token
 from core.vault.kdf import KdfParams
 from core.wallet import Wallet
 from tests.loopback import Route, serving
+from tests.services.helpers import running_issuer
+from tests.services.helpers import set_status as set_status_at
 
 PASSPHRASE = "correct horse battery staple"
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(80, 112)))
@@ -43,16 +43,8 @@ HOUR = 3600.0
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(base_url=base_url, issuer_key=ISSUER_KEY)
-    ) as base_url:
+    with running_issuer(ISSUER_KEY) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as client:
-        yield client
 
 
 @pytest.fixture
@@ -76,7 +68,7 @@ def offer(http: httpx.Client, issuer: str, config: str = "identity_credential") 
 
 
 def set_status(http: httpx.Client, issuer: str, offer_id: str, status: str) -> None:
-    answer = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": status})
+    answer = set_status_at(http, issuer, offer_id, status)
     assert answer.status_code == 200, answer.text
 
 
@@ -127,9 +119,7 @@ def test_suspend_then_reinstate(issuer: str, http: httpx.Client, wallet: Wallet)
 def test_host_down_keeps_the_last_definitive_state(
     http: httpx.Client, wallet: Wallet, clock: FixedClock
 ) -> None:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(base_url=base_url, issuer_key=ISSUER_KEY)
-    ) as down_soon:
+    with running_issuer(ISSUER_KEY) as down_soon:
         offer_id, uri = offer(http, down_soon)
         stored = receive(wallet, uri, http=http)
         set_status(http, down_soon, offer_id, "revoked")
@@ -150,9 +140,7 @@ def test_host_down_keeps_the_last_definitive_state(
 def test_never_reached_is_unavailable_without_a_known_state(
     http: httpx.Client, wallet: Wallet
 ) -> None:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(base_url=base_url, issuer_key=ISSUER_KEY)
-    ) as gone:
+    with running_issuer(ISSUER_KEY) as gone:
         receive(wallet, offer(http, gone)[1], http=http)
     [status] = wallet.refresh_credential_status()
     assert (status.state, status.shown, status.last_known, status.last_success_at) == (

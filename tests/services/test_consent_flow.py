@@ -16,12 +16,11 @@ from core.errors import InvalidInput
 from core.oid4vp import respond
 from core.services.verifier import DemoVerifier
 from core.wallet import Wallet
+from tests.services.helpers import tessera
 from tests.services.test_oid4vp import (  # noqa: F401 - fixtures used by name
     SHARED,
-    http,
     new_request,
     status,
-    tessera,
     vault,
     verifier,
     wallet,

@@ -22,33 +22,23 @@ from core.errors import InvalidInput, IssuanceError
 from core.keys import Ed25519PrivateKey
 from core.oid4vci import describe_offer, parse_offer_uri, receive
 from core.sdjwt.holder import HeldCredential
-from core.services.issuer import CONFIGURATIONS, create_issuer_app, mask_iban
-from core.services.runner import serve_in_thread
-from core.vault.kdf import KdfParams
+from core.services.issuer import CONFIGURATIONS, mask_iban
 from core.wallet import Wallet
 from tests.conftest import REPO_ROOT
+from tests.services.helpers import PASSPHRASE, new_wallet, running_issuer, tessera
 
-PASSPHRASE = "correct horse battery staple"
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(40, 72)))
 
 
 @pytest.fixture(scope="module")
 def issuer() -> Iterator[str]:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(base_url=base_url, issuer_key=ISSUER_KEY)
-    ) as base_url:
+    with running_issuer(ISSUER_KEY) as base_url:
         yield base_url
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as client:
-        yield client
-
-
-@pytest.fixture
 def wallet(tmp_path: Path) -> Iterator[Wallet]:
-    created, _ = Wallet.create(tmp_path / "vault", PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
+    created, _ = new_wallet(tmp_path / "vault")
     with created:
         yield created
 
@@ -517,15 +507,7 @@ def _env() -> dict[str, str]:
 
 
 def _tessera(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", *argv],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-        env=_env(),
-    )
+    return tessera(None, *argv)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,12 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from core.clock import SystemClock
 from core.did import DidResolver, did_key_from_public_key
 from core.encoding import b64url_encode, compact_json
 from core.errors import PresentationRequestError, UserCancelled, VerificationError
@@ -34,13 +32,17 @@ from core.oid4vp import (
     respond,
 )
 from core.sdjwt.issuer import SdJwtIssuer
-from core.services.runner import serve_in_thread
-from core.services.verifier import DemoVerifier, create_verifier_app
-from core.vault.kdf import KdfParams
+from core.services.verifier import DemoVerifier
 from core.wallet import Wallet
 from tests.conftest import REPO_ROOT
+from tests.services.helpers import (
+    new_wallet,
+    request_state,
+    running_verifier,
+    tessera,
+    unlocked,
+)
 
-PASSPHRASE = "correct horse battery staple"
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(32)))
 ISSUER = did_key_from_public_key(ISSUER_KEY.public_key)
 KID = f"{ISSUER}#{ISSUER.removeprefix('did:key:')}"
@@ -81,9 +83,9 @@ def dcql(vct: str = VCT) -> dict[str, Any]:
 def vault(tmp_path: Path) -> Path:
     """A closed vault holding one PID credential bound to its first identity."""
     directory = tmp_path / "vault"
-    wallet, _ = Wallet.create(directory, PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
+    wallet, did = new_wallet(directory)
     with wallet:
-        holder = DidResolver().resolve_key(wallet.identities.all()[0].did)
+        holder = DidResolver().resolve_key(did)
         issued = SdJwtIssuer(ISSUER_KEY, ISSUER, kid=KID).issue(
             CLAIMS, disclosable=DISCLOSABLE, holder_key=holder, vct=VCT, expires_in=3600
         )
@@ -93,27 +95,8 @@ def vault(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def wallet(vault: Path) -> Iterator[Wallet]:
-    with Wallet.open(vault) as opened:
-        opened.unlock(PASSPHRASE)
+    with unlocked(vault) as opened:
         yield opened
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
-
-
-@contextmanager
-def running_verifier(**options: Any) -> Iterator[tuple[str, DemoVerifier]]:
-    made: dict[str, Any] = {}
-
-    def factory(base_url: str) -> Any:
-        made["app"] = create_verifier_app(base_url=base_url, clock=SystemClock(), **options)
-        return made["app"]
-
-    with serve_in_thread(factory) as base_url:
-        yield base_url, made["app"].state.verifier
 
 
 @pytest.fixture
@@ -133,29 +116,13 @@ def new_request(base_url: str, query: Any = None, **extra: Any) -> dict[str, Any
 
 
 def status(base_url: str, request_id: str) -> dict[str, Any]:
-    response = httpx.get(f"{base_url}/demo/requests/{request_id}", timeout=10)
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
+    body = request_state(base_url, request_id)
     assert set(body) == {"status", "claims", "error"}
     return body
 
 
 SHARED = {"pid": [{"given_name": "Erika", "address": {"locality": "Berlin"}}]}
 
-
-def tessera(vault: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
-    env.update(TESSERA_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO_ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "core.cli", "--vault", str(vault), *argv],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 # --- end to end -------------------------------------------------------------------------------

@@ -5,9 +5,7 @@ only after the binding verified. Nothing is mocked."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from core.clock import SystemClock
 from core.did import DidResolver, did_key_from_public_key
 from core.encoding import b64url_decode, b64url_encode
 from core.errors import PresentationRequestError, UserCancelled, VerificationError
@@ -25,14 +22,12 @@ from core.payments import PAYMENT, transaction_data_hash
 from core.sdjwt.compact import split
 from core.sdjwt.issuer import SdJwtIssuer
 from core.services.merchant import PAYMENT_VCT, SHOP_ID, SHOP_NAME
-from core.services.runner import serve_in_thread
-from core.services.verifier import DemoVerifier, create_verifier_app
-from core.vault.kdf import KdfParams
+from core.services.verifier import DemoVerifier
 from core.verifier import Verifier, VerifierPolicy
 from core.wallet import Wallet
-from tests.conftest import REPO_ROOT
+from tests.services.helpers import new_wallet, request_state, running_verifier, unlocked
+from tests.services.helpers import tessera as run_tessera
 
-PASSPHRASE = "correct horse battery staple"
 BANK_KEY = Ed25519PrivateKey(bytes(range(3, 35)))
 BANK = did_key_from_public_key(BANK_KEY.public_key)
 ACCOUNT = {
@@ -46,9 +41,9 @@ ACCOUNT = {
 def vault(tmp_path: Path) -> Path:
     """A closed vault holding a bank account credential bound to its first identity."""
     directory = tmp_path / "vault"
-    wallet, _ = Wallet.create(directory, PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
+    wallet, did = new_wallet(directory)
     with wallet:
-        holder = DidResolver().resolve_key(wallet.identities.all()[0].did)
+        holder = DidResolver().resolve_key(did)
         issued = SdJwtIssuer(BANK_KEY, BANK, kid=f"{BANK}#{BANK.removeprefix('did:key:')}").issue(
             ACCOUNT,
             disclosable=list(ACCOUNT),
@@ -62,27 +57,14 @@ def vault(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def wallet(vault: Path) -> Iterator[Wallet]:
-    with Wallet.open(vault) as opened:
-        opened.unlock(PASSPHRASE)
+    with unlocked(vault) as opened:
         yield opened
 
 
 @pytest.fixture
 def shop() -> Iterator[tuple[str, DemoVerifier]]:
-    made: dict[str, Any] = {}
-
-    def factory(base_url: str) -> Any:
-        made["app"] = create_verifier_app(base_url=base_url, clock=SystemClock())
-        return made["app"]
-
-    with serve_in_thread(factory) as base_url:
-        yield base_url, made["app"].state.verifier
-
-
-@pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10) as client:
-        yield client
+    with running_verifier() as running:
+        yield running
 
 
 def checkout(
@@ -99,8 +81,7 @@ def checkout(
 
 
 def state(base_url: str, request_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = httpx.get(f"{base_url}/demo/requests/{request_id}", timeout=10).json()
-    return body
+    return request_state(base_url, request_id)
 
 
 def kinds(wallet: Wallet) -> list[str]:
@@ -290,18 +271,7 @@ def test_checkout_refuses_what_no_wallet_would_sign(
 
 
 def tessera(vault: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
-    env.update(TESSERA_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO_ROOT))
-    result = subprocess.run(
-        [sys.executable, "-m", "core.cli", "--vault", str(vault), *argv],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    result = run_tessera(vault, *argv)
     assert "Traceback" not in result.stderr
     return result
 

@@ -24,14 +24,13 @@ from core.keys import Ed25519PrivateKey
 from core.oid4vci import receive
 from core.oid4vp import respond
 from core.sdjwt.issuer import SdJwtIssuer
-from core.services.issuer import STATUS_LIST_TTL, create_issuer_app
+from core.services.issuer import STATUS_LIST_TTL
 from core.services.runner import serve_in_thread
 from core.services.verifier import create_verifier_app
-from core.vault.kdf import KdfParams
 from core.wallet import Wallet
 from tests.conftest import REPO_ROOT
+from tests.services.helpers import new_wallet, running_issuer, set_status
 
-PASSPHRASE = "correct horse battery staple"
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(80, 112)))
 VCT = "urn:tessera:demo:membership:1"
 QUERY: dict[str, Any] = {
@@ -47,23 +46,15 @@ QUERY: dict[str, Any] = {
 
 
 @pytest.fixture
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(timeout=10, trust_env=False) as client:
-        yield client
-
-
-@pytest.fixture
 def wallet(tmp_path: Path) -> Iterator[Wallet]:
-    created, _ = Wallet.create(tmp_path / "vault", PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
+    created, _ = new_wallet(tmp_path / "vault")
     with created:
         yield created
 
 
 @pytest.fixture
 def issuer() -> Iterator[str]:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(base_url=base_url, issuer_key=ISSUER_KEY)
-    ) as base_url:
+    with running_issuer(ISSUER_KEY) as base_url:
         yield base_url
 
 
@@ -95,10 +86,6 @@ def issue_card(wallet: Wallet, http: httpx.Client, issuer: str) -> str:
     receive(wallet, offer.json()["offer_uri"], http=http)
     offer_id: str = offer.json()["id"]
     return offer_id
-
-
-def set_status(http: httpx.Client, issuer: str, offer_id: str, status: str) -> httpx.Response:
-    return http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": status})
 
 
 def test_valid_then_revoked(wallet: Wallet, http: httpx.Client, issuer: str) -> None:
@@ -218,11 +205,7 @@ def test_verifier_serve_accept_option(wallet: Wallet, http: httpx.Client) -> Non
 
 
 def test_full_status_list_refuses_issuance(wallet: Wallet, http: httpx.Client) -> None:
-    with serve_in_thread(
-        lambda base_url: create_issuer_app(
-            base_url=base_url, issuer_key=ISSUER_KEY, status_list_size=1
-        )
-    ) as issuer_url:
+    with running_issuer(ISSUER_KEY, status_list_size=1) as issuer_url:
         issue_card(wallet, http, issuer_url)
         offer = http.post(
             f"{issuer_url}/demo/offers", json={"credential_configuration_id": "membership_card"}

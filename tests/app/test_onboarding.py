@@ -3,6 +3,7 @@ check, restoring from the phrase and from a backup file."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ from app.flow import AppFlow
 from app.models.identities import IdentityRole
 from app.strength import MIN_SCORE
 from app.views.message import Tone
+from core.errors import InvalidInput
 from core.vault.kdf import KdfParams
+from core.vault.recovery import seed_from_phrase
 from core.wallet import Wallet
 from tests.app.conftest import PASSPHRASE
 from tests.app.driving import (
@@ -197,6 +200,19 @@ def test_restore_from_phrase_gives_the_same_dids(
     assert all(field.text() == "" for field in step.entry.fields)  # wiped
 
 
+def swap_that_breaks_the_checksum(words: list[str]) -> tuple[int, int]:
+    """The first two positions whose words, swapped, no longer make a valid phrase (a
+    swap of equal words, or one in 256 others, would keep the checksum)."""
+    for first, second in itertools.combinations(range(len(words)), 2):
+        swapped = list(words)
+        swapped[first], swapped[second] = words[second], words[first]
+        try:
+            seed_from_phrase(" ".join(swapped))
+        except InvalidInput:
+            return first, second
+    raise AssertionError("no swap breaks this phrase's checksum")
+
+
 def test_phrase_entry_says_which_position_is_wrong_without_echoing(
     qtbot, flow: AppFlow, tmp_path: Path
 ) -> None:
@@ -222,16 +238,15 @@ def test_phrase_entry_says_which_position_is_wrong_without_echoing(
 
     for field, word in zip(fields, words, strict=True):
         field.setText(word)
-    fields[0].setText(words[1])
-    fields[1].setText(words[0])  # every word is real, but two swapped places
-    if step.verdict.ok:  # the checksum can survive a swap of two equal words
-        pytest.skip("swapped words happen to be equal")
+    first, second = swap_that_breaks_the_checksum(words)
+    fields[first].setText(words[second])
+    fields[second].setText(words[first])  # every word is real, but two swapped places
     assert step.status.text == (
         "All the words are in the list, but they don't fit together. "
         "One is probably wrong or in the wrong place."
     )
-    fields[0].setText(words[0])
-    fields[1].setText(words[1])
+    fields[first].setText(words[first])
+    fields[second].setText(words[second])
     assert step.verdict.ok and window.next_button.isEnabled()
 
 

@@ -115,7 +115,6 @@ class PaymentApprovalDialog(QDialog):
         self.payee_names: list[WrappedText] = []
         self.payee_ids: list[WrappedText] = []
         self.field_rows: list[list[tuple[str, str]]] = []
-        self.paying: list[QLabel] = []
         self.texts: list[WrappedText] = []
         self.raw_fields: list[WrappedText] = []
         self.hash_fields: list[WrappedText] = []
@@ -393,8 +392,8 @@ class PaymentApprovalDialog(QDialog):
         except TesseraError as exc:
             self._reauth_failed(exc)
             return
-        request, shares, wallet, consent = self.request, self.shares, self.session.wallet, \
-            self.consent
+        request, shares, wallet = self.request, self.shares, self.session.wallet
+        consent = self.consent
 
         def sign() -> dict[str, Any]:
             return build_response(wallet, request, shares, approved=request.transaction_data,

@@ -44,7 +44,7 @@ from app.dialogs.requester import NO_PURPOSE as NO_PURPOSE
 from app.dialogs.requester import NOT_VERIFIED as NOT_VERIFIED
 from app.dialogs.requester import VERIFIED as VERIFIED
 from app.dialogs.share import preview_text
-from app.request_text import ahead_note, review_button_text
+from app.request_text import ahead_note, review_button_text, verifier_name
 from app.session import WalletSession
 from app.views.busy import BusyIndicator
 from app.views.consent_duration import ConsentDurationPicker
@@ -94,15 +94,19 @@ class Section:
 def _claim_text(held: HeldCredential | HeldW3cCredential, path: ClaimPath) -> str:
     """A claim as a person reads it, such as "Address, Locality: Köln" (a W3C
     credential's paths start at the credential; its ``credentialSubject`` goes unsaid)."""
-    w3c = isinstance(held, HeldW3cCredential)
-    value: Any = held.unsecured if isinstance(held, HeldW3cCredential) else held.claims
+    value: Any
+    if isinstance(held, HeldW3cCredential):
+        value = held.unsecured
+        subject = path[:1] == ("credentialSubject",) and len(path) > 1
+        shown = path[1:] if subject else path
+    else:
+        value, shown = held.claims, path
     for step in path:
         try:
             value = value[step]
         except (KeyError, IndexError, TypeError):
             value = None
             break
-    shown = path[1:] if w3c and path[:1] == ("credentialSubject",) and len(path) > 1 else path
     label = ", ".join(claim_label(step) for step in shown)
     if isinstance(value, dict | list) or value is None:
         return label
@@ -305,8 +309,7 @@ class RequestReviewDialog(QDialog):
         self.decline_button.setFocus()
 
     def _show_header(self, request: AuthorizationRequest) -> None:
-        name = request.verifier_name or request.verifier
-        self.title.setText(f"{name} asks for your data")
+        self.title.setText(f"{verifier_name(request)} asks for your data")
         show_requester(request, self.identifier, self.trust, self.purpose)
 
     def _section_box(self, section: Section) -> QGroupBox:

@@ -36,9 +36,8 @@ from pathlib import Path
 
 from core.commands import Context, SubParsers, UsageError
 from core.commands.claims import require_text, transaction_data
-from core.commands.respond import transaction_lines
+from core.commands.respond import add_consent_option, transaction_lines
 from core.commands.session import open_wallet
-from core.consent import DURATIONS
 from core.credentials import StoredCredential
 from core.errors import InvalidInput, VaultError
 from core.payments import parse_transaction_data
@@ -75,13 +74,7 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
         default=[],
         help="transaction data strings from the request, exactly as received",
     )
-    present.add_argument(
-        "--consent",
-        choices=DURATIONS,
-        default="once",
-        help="how long the verifier may use what you share (default: once); a signed "
-        "consent record is kept ('tessera consent list')",
-    )
+    add_consent_option(present)
     present.add_argument("--out", metavar="FILE", help="write the presentation here")
     present.set_defaults(handler=present_command)
 

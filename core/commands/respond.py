@@ -68,14 +68,19 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
     respond.add_argument(
         "--approve", action="store_true", help="share without asking for confirmation"
     )
-    respond.add_argument(
+    add_consent_option(respond)
+    respond.set_defaults(handler=respond_command)
+
+
+def add_consent_option(parser: argparse.ArgumentParser) -> None:
+    """``--consent once|1d|30d|until_withdrawn`` (``tessera respond`` and ``present``)."""
+    parser.add_argument(
         "--consent",
         choices=DURATIONS,
         default="once",
         help="how long the verifier may use what you share (default: once); a signed "
         "consent record is kept ('tessera consent list')",
     )
-    respond.set_defaults(handler=respond_command)
 
 
 def review_lines(request: AuthorizationRequest, shares: tuple[Share, ...]) -> list[str]:

@@ -18,7 +18,7 @@ from core.commands import Context
 from core.commands.claims import dotted, fields, printable, show_value, table, walk_claims, when
 from core.did import DidResolver, HttpxFetcher
 from core.errors import InvalidInput
-from core.vc import VerifiedW3cCredential, VerifiedW3cPresentation, verify_w3c_presentation
+from core.vc import VerifiedW3cPresentation, verify_w3c_presentation
 from core.vc.held import type_name
 
 
@@ -47,10 +47,6 @@ def verify_w3c(
     )
 
 
-def _claims(credential: VerifiedW3cCredential) -> Any:
-    return credential.subject
-
-
 def w3c_json(result: VerifiedW3cPresentation) -> dict[str, Any]:
     """The ``--json`` verdict (see the module docstring)."""
     first = result.credential
@@ -61,11 +57,11 @@ def w3c_json(result: VerifiedW3cPresentation) -> dict[str, Any]:
         "vct": None,
         "types": list(first.types),
         "holder": result.holder,
-        "claims": _claims(first),
+        "claims": first.subject,
     }
     if len(result.credentials) > 1:
         value["credentials"] = [
-            {"issuer": c.issuer, "types": list(c.types), "claims": _claims(c)}
+            {"issuer": c.issuer, "types": list(c.types), "claims": c.subject}
             for c in result.credentials
         ]
     return value

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from core.oid4vp.request import AuthorizationRequest
-from core.payments import TransactionData
+from core.payments import HASH_ALG, TransactionData
 
 if TYPE_CHECKING:
     from core.wallet import Wallet
@@ -29,11 +29,10 @@ def _entry(
         "type": entry.type,
         "title": view.title,
         "hash": entry.hash,
-        "hash_alg": "sha-256",
+        "hash_alg": HASH_ALG,
     }
-    transaction_id = next((f.value for f in view.fields if f.label == "Transaction"), None)
-    if transaction_id is not None:
-        details["transaction_id"] = transaction_id
+    if view.transaction_id is not None:
+        details["transaction_id"] = view.transaction_id
     if view.amount is not None:
         details.update(
             amount=view.amount,

@@ -38,11 +38,13 @@ class DisplayField:
 @dataclass(frozen=True)
 class TransactionView:
     """A transaction laid out for people: ``amount``/``currency`` and ``party`` lead
-    (payments), ``text`` is a body to read (sign-text), ``fields`` are the rest, in order."""
+    (payments), ``text`` is a body to read (sign-text), ``fields`` are the rest, in order
+    (the transaction id among them); ``transaction_id`` is also kept as data."""
 
     kind: str
     title: str
     fields: tuple[DisplayField, ...]
+    transaction_id: str | None = None
     amount: str | None = None
     currency: str | None = None
     party_name: str | None = None

@@ -46,7 +46,7 @@ FREQUENCIES: Final[Mapping[str, str]] = {
 
 @dataclass(frozen=True)
 class Payment:
-    """A TS12 payment payload, checked. ``fields`` keeps every other member for display."""
+    """A TS12 payment payload, checked. ``extra`` keeps every other member for display."""
 
     transaction_id: str
     amount: Decimal
@@ -64,6 +64,7 @@ class Payment:
             party_name=self.payee_name,
             party_id=self.payee_id,
             fields=(DisplayField("Transaction", self.transaction_id), *self.extra),
+            transaction_id=self.transaction_id,
         )
 
 
@@ -207,9 +208,8 @@ def read_generic(subtype: Any, payload: Any, now: float | None) -> TransactionVi
         raise invalid("the payload must be an object with a transaction_id")
     if len(payload) > 11:
         raise invalid("the payload has more than 11 fields")
-    fields = [
-        DisplayField("Transaction", short_text(payload["transaction_id"], "the transaction id", 36))
-    ]
+    transaction_id = short_text(payload["transaction_id"], "the transaction id", 36)
+    fields = [DisplayField("Transaction", transaction_id)]
     for key, value in payload.items():
         if key in ("transaction_id", "payment_payload"):
             continue
@@ -217,12 +217,15 @@ def read_generic(subtype: Any, payload: Any, now: float | None) -> TransactionVi
         shown = "(empty)" if value is None else short_text(value, f"the field {key!r}", 40)
         fields.append(DisplayField(_label(key), shown))
     if "payment_payload" not in payload:
-        return TransactionView(kind="generic", title=_label(name), fields=tuple(fields))
+        return TransactionView(
+            kind="generic", title=_label(name), fields=tuple(fields), transaction_id=transaction_id
+        )
     payment = read_payment(payload["payment_payload"], now).view()
     return TransactionView(
         kind="generic",
         title=_label(name),
         fields=(*fields, *payment.fields[1:]),
+        transaction_id=transaction_id,
         amount=payment.amount,
         currency=payment.currency,
         party_name=payment.party_name,

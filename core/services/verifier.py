@@ -62,7 +62,7 @@ from core.clock import Clock
 from core.dcql import Candidate, CredentialQuery, DcqlQuery, match, parse_dcql
 from core.did import DidResolver, did_key_from_public_key
 from core.did.web import Fetcher
-from core.encoding import b64url_decode, b64url_encode, compact_json, parse_json_object
+from core.encoding import b64url_encode, compact_json, parse_json_object
 from core.errors import (
     InvalidInput,
     MissingDependency,
@@ -71,7 +71,7 @@ from core.errors import (
 )
 from core.keys import Ed25519PrivateKey, PrivateKey
 from core.oid4vp import REQUEST_TYP
-from core.payments import parse_all
+from core.payments import TransactionData, parse_all
 from core.sdjwt.issuer import REGISTERED_CLAIMS
 from core.services.merchant import Shop, shop_routes
 from core.services.verifier_w3c import W3C_VP_FORMATS, verify_w3c_answer
@@ -91,6 +91,8 @@ class _Request:
     state: str
     dcql: DcqlQuery
     transaction_data: tuple[str, ...]
+    #: The credential query ids each ``transaction_data`` entry names, in the same order.
+    confirming_queries: tuple[tuple[str, ...], ...]
     request_object: str
     link: str
     status: str = "pending"
@@ -107,12 +109,6 @@ class _Refused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def _credential_ids(entry: str) -> list[str]:
-    """The ``credential_ids`` of one transaction data string (checked when created)."""
-    ids = parse_json_object(b64url_decode(entry)).get("credential_ids")
-    return [str(name) for name in ids] if isinstance(ids, list) else []
 
 
 class DemoVerifier:
@@ -154,13 +150,10 @@ class DemoVerifier:
             self.kid = f"{self.did}#{self.did.removeprefix('did:key:')}"
             self.client_id = f"decentralized_identifier:{self.did}"
         self.prefix = client_id_prefix
-        policy = VerifierPolicy(
-            trusted_issuers=None if trusted_issuers is None else frozenset(trusted_issuers),
-            status_checker=status_checker,
-        )
-        self.verifier = Verifier(policy, clock=clock, resolver=resolver or DidResolver())
-        self._resolver = resolver or DidResolver()  # W3C presentations (verifier_w3c)
+        self._resolver = resolver or DidResolver()  # W3C presentations use it too
         self._trusted = None if trusted_issuers is None else frozenset(trusted_issuers)
+        policy = VerifierPolicy(trusted_issuers=self._trusted, status_checker=status_checker)
+        self.verifier = Verifier(policy, clock=clock, resolver=self._resolver)
         self._requests: dict[str, _Request] = {}
         self._lock = threading.Lock()
 
@@ -171,7 +164,8 @@ class DemoVerifier:
     ) -> _Request:
         """A new request. Raises InvalidInput (invalid_dcql, bad transaction data)."""
         dcql = parse_dcql(dcql_query)
-        data = self._check_transaction_data(transaction_data, dcql)
+        entries = self._check_transaction_data(transaction_data, dcql)
+        data = tuple(entry.raw for entry in entries)
         if purpose is not None and not isinstance(purpose, str):
             raise InvalidInput("purpose must be text")
         request_id = secrets.token_urlsafe(16)
@@ -205,7 +199,8 @@ class DemoVerifier:
         request_uri = f"{self.base_url}/requests/{request_id}"
         query = urlencode({"client_id": self.client_id, "request_uri": request_uri})
         link = f"openid4vp://?{query}"
-        record = _Request(request_id, nonce, state, dcql, data, self._sign(claims), link)
+        queries = tuple(entry.credential_ids for entry in entries)
+        record = _Request(request_id, nonce, state, dcql, data, queries, self._sign(claims), link)
         with self._lock:
             self._requests[request_id] = record
         return record
@@ -218,16 +213,16 @@ class DemoVerifier:
         return jose.sign_json(self.key, claims, header={"typ": REQUEST_TYP, "kid": self.kid})
 
     @staticmethod
-    def _check_transaction_data(value: Any, dcql: DcqlQuery) -> tuple[str, ...]:
-        """The entries exactly as given, checked as a wallet will check them (a verifier
-        should not ask for what no wallet may sign). Raises InvalidInput."""
+    def _check_transaction_data(value: Any, dcql: DcqlQuery) -> tuple[TransactionData, ...]:
+        """The entries, checked as a wallet will check them (a verifier should not ask for
+        what no wallet may sign); each keeps its string exactly as given. Raises
+        InvalidInput."""
         if value is None:
             return ()
         try:
-            entries = parse_all(value, (query.id for query in dcql.credentials))
+            return parse_all(value, (query.id for query in dcql.credentials))
         except PresentationRequestError as exc:
             raise InvalidInput(exc.message) from exc
-        return tuple(entry.raw for entry in entries)
 
     def get(self, request_id: str) -> _Request | None:
         with self._lock:
@@ -265,7 +260,11 @@ class DemoVerifier:
         claims: dict[str, list[dict[str, Any]]] = {}
         for query_id in answered:
             query = record.dcql.credential(query_id)
-            data = [t for t in record.transaction_data if query_id in _credential_ids(t)]
+            data = [
+                raw
+                for raw, ids in zip(record.transaction_data, record.confirming_queries, strict=True)
+                if query_id in ids
+            ]
             for presentation in token[query_id]:
                 if query.format in W3C_FORMATS:
                     claims.setdefault(query_id, []).append(

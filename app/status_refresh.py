@@ -22,18 +22,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.session import WalletSession
 from app.workers import TaskHandle, run_in_background
-from core.credential_status import (
-    StatusCheck,
-    StatusOutcome,
-    StatusSchedule,
-    check_statuses,
-)
+from core.credential_status import StatusOutcome, StatusSchedule, check_statuses
 from core.did.web import Fetcher
 from core.errors import TesseraError
 
@@ -98,15 +92,7 @@ class StatusRefresher(QObject):
         if self.running or self.session.busy:
             self.arm()
             return False
-        try:
-            checks = self.session.wallet.statuses.plan(due_only=True)
-        except TesseraError:
-            log.warning("could not read which credentials are due a status check", exc_info=True)
-            checks = []
-        if not checks:
-            self.arm()
-            return False
-        return self._start(checks, manual=False)
+        return self._start(manual=False)
 
     def refresh_now(self) -> bool:
         """Check every credential now (Refresh status), or as soon as the vault is free;
@@ -119,21 +105,23 @@ class StatusRefresher(QObject):
                 QTimer.singleShot(RETRY_BUSY_MS, self, self._retry)
             return True
         self.timer.stop()
-        try:
-            checks = self.session.wallet.statuses.plan()
-        except TesseraError:
-            log.warning("could not read the credentials to check", exc_info=True)
-            checks = []
-        if not checks:
-            self.arm()
-            return False
-        return self._start(checks, manual=True)
+        return self._start(manual=True)
 
     def _retry(self) -> None:
         self._waiting = False
         self.refresh_now()
 
-    def _start(self, checks: Sequence[StatusCheck], *, manual: bool) -> bool:
+    def _start(self, *, manual: bool) -> bool:
+        """Plan the checks (all when ``manual``, else those due) and run them; when there
+        are none, plan the next look instead. Returns whether a check started."""
+        try:
+            checks = self.session.wallet.statuses.plan(due_only=not manual)
+        except TesseraError:
+            log.warning("could not read which credentials to check", exc_info=True)
+            checks = []
+        if not checks:
+            self.arm()
+            return False
         clock, fetcher = self.session.context.clock, self.fetcher
 
         def work(cancel_event: threading.Event) -> list[StatusOutcome]:

@@ -167,14 +167,14 @@ class CredentialDetailDialog(QDialog):
         expiry = local_time(stored.expires_at) if stored.expires_at is not None else "Never"
         status = validity(now, stored.expires_at).value
         form.addRow("Expires", self._value(f"{expiry}  ·  {status}"))
-        self.status_label = self._status()
-        form.addRow("Status", self.status_label)
+        form.addRow("Status", self._status())
         form.addRow("Identity", self._value(self._holder_name(), stored.holder_did or ""))
         return box
 
     def _status(self) -> QLabel:
-        """The stored status in words; the error code of an offline check as its tooltip.
-        It follows the wallet: a background refresh updates it while the dialog is open."""
+        """:attr:`status_label`: the stored status in words; the error code of an offline
+        check as its tooltip. It follows the wallet: a background refresh updates it while
+        the dialog is open."""
         label = self._value("")
         label.setObjectName("statusValue")
         label.setWordWrap(True)

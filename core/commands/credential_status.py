@@ -55,13 +55,13 @@ def status_text(status: CredentialStatus | None) -> str:
 def status_json(credential: StoredCredential, status: CredentialStatus | None) -> dict[str, Any]:
     """The ``--json`` object of one credential's status (``state`` None: never checked)."""
     if status is None:
-        return {"id": credential.id, "vct": credential.vct, "state": None, "shown": None,
-                "offline": False, "checked_at": None, "last_success_at": None,
-                "last_known": None, "next_check_at": None, "error": None, "value": None}
-    value = status.to_json()
+        value = dict.fromkeys(CredentialStatus.__dataclass_fields__)
+        shown, offline = None, False
+    else:
+        value, shown, offline = status.to_json(), status.shown.value, status.offline
     del value["credential_id"]
-    return {"id": credential.id, "vct": credential.vct, **value, "shown": status.shown.value,
-            "offline": status.offline}
+    return {"id": credential.id, "vct": credential.vct, **value, "shown": shown,
+            "offline": offline}
 
 
 def status_command(args: argparse.Namespace, ctx: Context) -> int:

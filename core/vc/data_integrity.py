@@ -23,6 +23,7 @@ from core.vc.model import (
     VerifiedW3cCredential,
     check_credential,
     check_validity,
+    method_did,
     parse_datetime,
 )
 
@@ -104,13 +105,6 @@ def _decode_proof_value(value: object) -> bytes:
     return signature
 
 
-def _method_did(method: str) -> str:
-    try:
-        return str(parse_did_url(method).did)
-    except InvalidInput as exc:
-        raise VerificationError("unresolvable_key", f"verificationMethod: {exc.message}") from exc
-
-
 def verify_eddsa_jcs_2022(
     unverified_credential: Mapping[str, Any],
     *,
@@ -128,7 +122,7 @@ def verify_eddsa_jcs_2022(
     bad_signature, not_yet_valid / expired (``validFrom``/``validUntil``, proof ``expires``).
     """
     shape, method, signature, message = _prepare(unverified_credential, proof_purpose)
-    if _method_did(method) != shape.issuer:
+    if method_did(method, "verificationMethod") != shape.issuer:
         raise VerificationError("untrusted_issuer", "the proof was not made with an issuer key")
     if trusted_issuers is not None and shape.issuer not in trusted_issuers:
         raise VerificationError("untrusted_issuer", f"issuer {shape.issuer} is not trusted")

@@ -15,7 +15,13 @@ from typing import Any, Final
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, VerificationError
 from core.vc.data_integrity import proof_config_for
-from core.vc.model import VC2_CONTEXT, Subject, VerifiedW3cCredential, check_credential
+from core.vc.model import (
+    VC2_CONTEXT,
+    Subject,
+    VerifiedW3cCredential,
+    check_credential,
+    subject_ids,
+)
 from core.vc.vc_jwt import unverified_credential
 
 JWT_VC_FORMAT: Final = "jwt_vc_json"
@@ -167,8 +173,7 @@ class HeldW3cCredential:
     @property
     def subject_ids(self) -> tuple[str, ...]:
         """The ``credentialSubject.id`` values: whom the credential is about."""
-        subjects = self.subject if isinstance(self.subject, list) else [self.subject]
-        return tuple(s["id"] for s in subjects if isinstance(s.get("id"), str))
+        return subject_ids(self.subject)
 
     @property
     def claims(self) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 :func:`check_credential` applies the structural rules of the VC Data Model 2.0 (and, when
 asked, of the legacy 1.1 model that DIDKit still issues as VC-JWT); :func:`check_validity`
-compares the validity period with a clock. Both raise VerificationError.
+compares the validity period with a clock. Both raise VerificationError. Small readers
+shared by the verifiers: :func:`subject_ids`, :func:`method_did`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from core.clock import Clock
-from core.errors import VerificationError
+from core.did import parse_did_url
+from core.errors import InvalidInput, VerificationError
 
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -79,6 +81,21 @@ def parse_datetime(value: object, name: str, *, require_offset: bool) -> datetim
 def format_datetime(timestamp: float) -> str:
     """A POSIX time as an XML Schema ``dateTimeStamp`` in UTC, to the second."""
     return datetime.fromtimestamp(int(timestamp), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def subject_ids(subject: Subject) -> tuple[str, ...]:
+    """The ``credentialSubject.id`` values (one subject or several): whom it is about."""
+    subjects = subject if isinstance(subject, list) else [subject]
+    return tuple(s["id"] for s in subjects if isinstance(s.get("id"), str))
+
+
+def method_did(method: str, what: str) -> str:
+    """The DID of the key DID URL ``method``. Raises VerificationError(unresolvable_key),
+    its message starting with ``what``, when ``method`` is not a DID URL."""
+    try:
+        return str(parse_did_url(method).did)
+    except InvalidInput as exc:
+        raise VerificationError("unresolvable_key", f"{what}: {exc.message}") from exc
 
 
 def _issuer_id(issuer: object) -> str:

@@ -28,7 +28,8 @@ VerificationError with:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -36,7 +37,7 @@ from core import jose
 from core.clock import Clock, SystemClock
 from core.did import DidResolver, parse_did_url
 from core.encoding import parse_json_object
-from core.errors import InvalidInput, ResolutionError, VerificationError
+from core.errors import InvalidInput, VerificationError
 from core.keys import Ed25519PrivateKey, PrivateKey
 from core.vc.data_integrity import sign_document, verify_document_proof, verify_eddsa_jcs_2022
 from core.vc.held import JWT_VC_FORMAT, LDP_VC_FORMAT
@@ -45,12 +46,16 @@ from core.vc.model import (
     VC2_CONTEXT,
     VerifiedW3cCredential,
     format_datetime,
+    method_did,
     parse_datetime,
+    subject_ids,
 )
-from core.vc.vc_jwt import DEFAULT_ALGORITHMS, verify_vc_jwt
+from core.vc.vc_jwt import DEFAULT_ALGORITHMS, resolve_signer_key, signer_method, verify_vc_jwt
 
 VP_TYPE: Final = "VerifiablePresentation"
 HOLDER_PURPOSE: Final = "authentication"
+#: How an error about the holder's key names it.
+HOLDER_KEY: Final = "holder key"
 
 
 @dataclass(frozen=True)
@@ -226,15 +231,23 @@ def _presentation_shape(vp: object, *, vc2_only: bool) -> tuple[str, list[Any]]:
     return holder, credentials
 
 
-def _holder_method(method: str, holder: str) -> str:
-    """The absolute DID URL of the holder's key. Raises kb_invalid / unresolvable_key."""
-    try:
-        did = str(parse_did_url(method).did)
-    except InvalidInput as exc:
-        raise VerificationError("unresolvable_key", f"holder key: {exc.message}") from exc
-    if did != holder:
+def _check_holder_key(method: str, holder: str) -> None:
+    """Check that DID URL ``method`` is a key of ``holder``. Raises kb_invalid /
+    unresolvable_key."""
+    if method_did(method, HOLDER_KEY) != holder:
         raise VerificationError("kb_invalid", "the presentation was not signed by its holder")
-    return method
+
+
+@contextmanager
+def _holder_signature() -> Iterator[None]:
+    """Report a holder signature that does not verify as kb_invalid (not bad_signature,
+    which is a credential's)."""
+    try:
+        yield
+    except VerificationError as exc:
+        if exc.code != "bad_signature":
+            raise
+        raise VerificationError("kb_invalid", "the holder's signature does not verify") from exc
 
 
 def _fresh(at: float, checks: _Checks) -> None:
@@ -245,10 +258,7 @@ def _fresh(at: float, checks: _Checks) -> None:
 
 def _bound(credentials: tuple[VerifiedW3cCredential, ...], holder: str) -> None:
     for credential in credentials:
-        subjects = credential.subject if isinstance(credential.subject, list) else [
-            credential.subject
-        ]
-        ids = [s["id"] for s in subjects if isinstance(s.get("id"), str)]
+        ids = subject_ids(credential.subject)
         if ids and holder not in ids:
             raise VerificationError(
                 "kb_invalid", "the presentation's holder is not the credential's subject"
@@ -284,21 +294,11 @@ def _verify_jwt(
         )
         for item in raw
     )
-    kid = jws.kid
-    if "kid" in jws.header and kid is None:
-        raise _malformed("JWT 'kid' must be a string")
-    named = iss if kid is None else (iss + kid if kid.startswith("#") else kid)
-    method = _holder_method(named, iss)
-    try:
-        key = checks.resolver.resolve_key(method, relationship=HOLDER_PURPOSE)
-    except (InvalidInput, ResolutionError) as exc:
-        raise VerificationError("unresolvable_key", f"holder key: {exc.message}") from exc
-    try:
+    method = signer_method(jws, iss)
+    _check_holder_key(method, iss)
+    key = resolve_signer_key(checks.resolver, method, HOLDER_PURPOSE, HOLDER_KEY)
+    with _holder_signature():
         jose.verify(jws, key, algorithms=checks.algorithms)
-    except VerificationError as exc:
-        if exc.code != "bad_signature":
-            raise
-        raise VerificationError("kb_invalid", "the holder's signature does not verify") from exc
     if claims.get("nonce") != nonce:
         raise VerificationError("nonce_mismatch", "the presentation's nonce is not the one sent")
     if claims.get("aud") != audience:
@@ -334,15 +334,11 @@ def _verify_ldp(
     method = proof.get("verificationMethod")
     if not isinstance(method, str):
         raise _malformed("the presentation's proof names no verificationMethod")
-    _holder_method(method, holder)
-    try:
+    _check_holder_key(method, holder)
+    with _holder_signature():
         vm, options = verify_document_proof(
             document, resolver=checks.resolver, proof_purpose=HOLDER_PURPOSE
         )
-    except VerificationError as exc:
-        if exc.code != "bad_signature":
-            raise
-        raise VerificationError("kb_invalid", "the holder's signature does not verify") from exc
     if options.get("challenge") != nonce:
         raise VerificationError("nonce_mismatch", "the presentation's challenge is not the nonce")
     if options.get("domain") != audience:

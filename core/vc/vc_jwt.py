@@ -17,13 +17,14 @@ from core.clock import Clock, SystemClock
 from core.did import DidResolver, parse_did_url
 from core.encoding import parse_json_object
 from core.errors import InvalidInput, ResolutionError, VerificationError
-from core.keys import PrivateKey
+from core.keys import PrivateKey, PublicKey
 from core.vc.model import (
     CredentialShape,
     VerifiedW3cCredential,
     check_credential,
     check_validity,
     format_datetime,
+    method_did,
 )
 
 DEFAULT_ALGORITHMS: frozenset[str] = frozenset({"EdDSA", "ES256"})
@@ -109,6 +110,29 @@ def _check_dates(claims: Mapping[str, Any], shape: CredentialShape, clock: Clock
     check_validity(shape.valid_from, shape.valid_until, clock)
 
 
+def signer_method(jws: jose.UnverifiedJws, did: str) -> str:
+    """The DID URL of the key a JWT from ``did`` names: its header ``kid`` (a DID URL, or a
+    ``#fragment`` of ``did``), else ``did`` itself (its single key).
+
+    Raises VerificationError(malformed) for a ``kid`` that is not a string.
+    """
+    kid = jws.kid
+    if "kid" in jws.header and kid is None:
+        raise VerificationError("malformed", "JWT 'kid' must be a string")
+    return did if kid is None else (did + kid if kid.startswith("#") else kid)
+
+
+def resolve_signer_key(
+    resolver: DidResolver, method: str, relationship: str, what: str
+) -> PublicKey:
+    """The key at DID URL ``method``, listed under ``relationship``. Raises
+    VerificationError(unresolvable_key), its message starting with ``what``."""
+    try:
+        return resolver.resolve_key(method, relationship=relationship)
+    except (InvalidInput, ResolutionError) as exc:
+        raise VerificationError("unresolvable_key", f"{what}: {exc.message}") from exc
+
+
 def unverified_credential(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the credential, the JWT claims) of a VC-JWT, read WITHOUT checking its signature or
     dates: for text that was verified when it was stored. The credential is the ``vc``
@@ -150,23 +174,12 @@ def verify_vc_jwt(
         raise VerificationError("malformed", f"JWT payload: {exc.message}") from exc
     credential, iss = _credential_from_claims(claims)
     shape = check_credential(credential, allow_legacy=True)
-    kid = jws.kid
-    if "kid" in jws.header and kid is None:
-        raise VerificationError("malformed", "JWT 'kid' must be a string")
-    method = iss if kid is None else (iss + kid if kid.startswith("#") else kid)
-    try:
-        method_did = str(parse_did_url(method).did)
-    except InvalidInput as exc:
-        raise VerificationError("unresolvable_key", f"kid: {exc.message}") from exc
-    if method_did != iss:
+    method = signer_method(jws, iss)
+    if method_did(method, "kid") != iss:
         raise VerificationError("untrusted_issuer", "the JWT was not signed with an issuer key")
     if trusted_issuers is not None and iss not in trusted_issuers:
         raise VerificationError("untrusted_issuer", f"issuer {iss} is not trusted")
-    resolver = resolver or DidResolver()
-    try:
-        key = resolver.resolve_key(method, relationship="assertionMethod")
-    except (InvalidInput, ResolutionError) as exc:
-        raise VerificationError("unresolvable_key", f"kid: {exc.message}") from exc
+    key = resolve_signer_key(resolver or DidResolver(), method, "assertionMethod", "kid")
     jose.verify(jws, key, algorithms=algorithms)
     _check_dates(claims, shape, clock or SystemClock())
     return VerifiedW3cCredential(

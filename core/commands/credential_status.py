@@ -87,7 +87,7 @@ def status_command(args: argparse.Namespace, ctx: Context) -> int:
         status = statuses.get(credential.id)
         rows.append((
             credential.id[:SHORT_ID],
-            printable(credential.vct or "-"),
+            printable(credential.kind or "-"),
             status_text(status),
             when(status.last_success_at, never="-") if status else "-",
             _note(status),

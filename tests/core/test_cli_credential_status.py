@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -10,11 +11,12 @@ import pytest
 
 from core.keys import Ed25519PrivateKey
 from core.oid4vci import receive
-from core.services.issuer import create_issuer_app
-from core.services.runner import serve_in_thread
 from core.vault.kdf import KdfParams
 from core.wallet import Wallet
 from tests.core.test_cli_credentials import PASSPHRASE, Runner, error_line
+from tests.core.w3c_build import W3cIssuer, valid_around
+from tests.services.helpers import running_issuer
+from tests.services.helpers import set_status as set_status_at
 
 ISSUER_KEY = Ed25519PrivateKey(bytes(range(160, 192)))
 
@@ -30,7 +32,7 @@ def offer(http: httpx.Client, issuer: str, config: str) -> tuple[str, str]:
 
 
 def set_status(http: httpx.Client, issuer: str, offer_id: str, status: str) -> None:
-    answer = http.post(f"{issuer}/demo/offers/{offer_id}/status", json={"status": status})
+    answer = set_status_at(http, issuer, offer_id, status)
     assert answer.status_code == 200, answer.text
 
 
@@ -40,9 +42,7 @@ def test_list_column_status_command_and_refresh(
 ) -> None:
     vault = tmp_path / "vault"
     run = runner("in-process", vault, monkeypatch, capsys)
-    with serve_in_thread(
-        lambda base: create_issuer_app(base_url=base, issuer_key=ISSUER_KEY)
-    ) as issuer:
+    with running_issuer(ISSUER_KEY) as issuer:
         wallet, _ = Wallet.create(vault, PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
         with wallet:
             pid_offer, pid_uri = offer(http, issuer, "identity_credential")
@@ -101,3 +101,18 @@ def test_status_of_unknown_ids_and_an_empty_wallet(
     error_line(run(["credential", "status", "ab", "--refresh"]), "not_found")
     bad = run(["credential", "status", "--refresh", "extra", "args"])
     error_line(bad, "usage", exit_code=2)
+
+
+def test_status_names_a_w3c_credential_by_its_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = tmp_path / "vault"
+    wallet, _ = Wallet.create(vault, PASSPHRASE, kdf=KdfParams.FAST_INSECURE)
+    with wallet:
+        did = wallet.identities.all()[0].did
+        stored = wallet.import_credential(
+            W3cIssuer.new().issue("jwt_vc_json", did, **valid_around(time.time()))
+        )
+    shown = runner("in-process", vault, monkeypatch, capsys)(["credential", "status"])
+    (row,) = [line for line in shown.out.splitlines() if line.startswith(stored.id[:10])]
+    assert str(stored.kind) in row

@@ -42,12 +42,13 @@ DEFAULT_TICK_MS = (2 * MINUTE_MS, 10 * MINUTE_MS)
 class StatusRefresher(QObject):
     """Runs due status checks in the background; :meth:`refresh_now` checks all.
 
-    Signals: ``running_changed(bool)``; ``checked(outcomes, manual)`` after outcomes were
-    stored (``manual``: asked for by the person), so views reload.
+    Signals: ``running_changed(bool)``; ``checked(outcomes, manual, announced)`` after
+    outcomes were stored (``manual``: asked for by the person; ``announced``: a state
+    changed, so ``session.changed`` already told every view to reload).
     """
 
     running_changed = Signal(bool)
-    checked = Signal(object, bool)
+    checked = Signal(object, bool, bool)
 
     def __init__(
         self,
@@ -149,9 +150,9 @@ class StatusRefresher(QObject):
         except TesseraError:
             log.warning("could not store the status of credentials", exc_info=True)
             return
-        self.checked.emit(outcomes, manual)
-        if changes:  # the activity log has new entries
+        if changes:  # the activity log has new entries: every view reloads
             self.session.changed.emit()
+        self.checked.emit(outcomes, manual, bool(changes))
 
     def _failed(self, exc: BaseException) -> None:
         log.warning("the status check failed", exc_info=exc)

@@ -207,8 +207,11 @@ class CredentialsPage(Page):
         self.status_button.setEnabled(not running)
         self.status_button.setText(CHECKING_STATUS if running else REFRESH_STATUS)
 
-    def _status_checked(self, outcomes: list[StatusOutcome], manual: bool) -> None:
-        self.refresh()
+    def _status_checked(
+        self, outcomes: list[StatusOutcome], manual: bool, announced: bool
+    ) -> None:
+        if not announced:  # else session.changed has reloaded the cards already
+            self.refresh()
         if manual:
             self.status_message.emit(status_summary(outcomes))
 

@@ -35,7 +35,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from core import jose
@@ -192,6 +192,11 @@ class Consent:
         return consent_hash(self.token)
 
     @property
+    def verifier_label(self) -> str:
+        """The verifier as people know it: the name it gave, else its client_id."""
+        return self.verifier_name or self.verifier
+
+    @property
     def claim_names(self) -> tuple[str, ...]:
         """Every shared claim path, credential by credential."""
         return tuple(claim for item in self.shared for claim in item.claims)
@@ -246,6 +251,7 @@ class Withdrawal:
         _text(self.token, "the token")
 
     def payload(self) -> dict[str, Any]:
+        """The JWS payload (the module docstring's shape)."""
         return {
             "iss": self.holder,
             "iat": self.withdrawn_at,
@@ -322,7 +328,7 @@ def sign_consent(
     )
     kid = holder_kid(holder_did, key, resolver)
     token = jose.sign_json(key, unsigned.payload(), header={"typ": CONSENT_TYP, "kid": kid})
-    return _consent(unsigned.payload(), kid, token)
+    return replace(unsigned, kid=kid, token=token)
 
 
 def sign_withdrawal(
@@ -341,15 +347,17 @@ def sign_withdrawal(
     if withdrawn < consent.granted_at:
         raise InvalidInput("a consent cannot be withdrawn before it was granted")
     kid = holder_kid(consent.holder, key, resolver)
-    claims = {
-        "iss": consent.holder,
-        "iat": withdrawn,
-        "consent_id": consent.id,
-        "consent_hash": consent.hash,
-        "verifier": consent.verifier,
-    }
-    token = jose.sign_json(key, claims, header={"typ": WITHDRAWAL_TYP, "kid": kid})
-    return _withdrawal(claims, kid, token)
+    unsigned = Withdrawal(
+        consent_id=consent.id,
+        consent_hash=consent.hash,
+        holder=consent.holder,
+        kid=kid,
+        verifier=consent.verifier,
+        withdrawn_at=withdrawn,
+        token="-",
+    )
+    token = jose.sign_json(key, unsigned.payload(), header={"typ": WITHDRAWAL_TYP, "kid": kid})
+    return replace(unsigned, token=token)
 
 
 # --- verifying ---------------------------------------------------------------------------

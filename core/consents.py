@@ -123,7 +123,7 @@ class ConsentStore:
             verified=verified,
             purpose=purpose,
             shared=shared,
-            duration=check_duration(duration),
+            duration=duration,
             granted_at=self._clock.now(),
             resolver=self._resolver,
             random_bytes=self._random_bytes,
@@ -207,16 +207,12 @@ class ConsentStore:
 # --- what the log says -------------------------------------------------------------------
 
 
-def _who(consent: Consent) -> str:
-    return consent.verifier_name or consent.verifier
-
-
 def granted_entry(consent: Consent) -> tuple[str, dict[str, Any]]:
     """(summary, details) of the ``consent.granted`` entry: who, which claim names, until
     when; never a claim value."""
     names = ", ".join(consent.claim_names) or "no claims"
     summary = (
-        f"Gave {_who(consent)} consent to use {names} {DURATION_WORDS[consent.duration]}."
+        f"Gave {consent.verifier_label} consent to use {names} {DURATION_WORDS[consent.duration]}."
     )
     return summary, {
         "id": consent.id,
@@ -234,7 +230,7 @@ def granted_entry(consent: Consent) -> tuple[str, dict[str, Any]]:
 
 def withdrawn_entry(consent: Consent, withdrawal: Withdrawal) -> tuple[str, dict[str, Any]]:
     """(summary, details) of the ``consent.withdrawn`` entry."""
-    return f"Withdrew the consent given to {_who(consent)}.", {
+    return f"Withdrew the consent given to {consent.verifier_label}.", {
         "id": consent.id,
         "verifier": consent.verifier,
         "consent_hash": withdrawal.consent_hash,

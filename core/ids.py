@@ -11,20 +11,19 @@ from core.errors import InvalidInput, RecordNotFound
 MIN_ID_PREFIX: Final = 6
 
 
-def resolve_prefix(
-    ids: Collection[str], given: str, *, what: str, min_prefix: int = MIN_ID_PREFIX
-) -> str:
+def resolve_prefix(ids: Collection[str], given: str, *, what: str) -> str:
     """The one id in ``ids`` that is ``given`` (case and surrounding space ignored) or that
-    starts with it, when ``given`` has at least ``min_prefix`` characters.
+    starts with it, when ``given`` has at least :data:`MIN_ID_PREFIX` characters.
 
     Raises RecordNotFound (no match, or a shorter prefix), InvalidInput(ambiguous_id).
     """
     wanted = given.strip().lower() if isinstance(given, str) else ""
     if wanted in ids:
         return wanted
-    if len(wanted) < min_prefix:
+    if len(wanted) < MIN_ID_PREFIX:
         raise RecordNotFound(
-            f"no {what} {wanted!r} (give the id, or at least its first {min_prefix} characters)"
+            f"no {what} {wanted!r} (give the id, or at least its first {MIN_ID_PREFIX} "
+            "characters)"
         )
     matches = [i for i in ids if i.startswith(wanted)]
     if not matches:

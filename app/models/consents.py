@@ -10,7 +10,7 @@ from PySide6.QtCore import QLocale, QObject, Qt
 from app.credential_text import claim_label, issuer_name, type_label
 from app.formatting import local_date, local_time
 from app.models.rows import RowsTableModel
-from core.consent import Consent
+from core.consent import STATES, Consent
 from core.consents import StoredConsent
 
 #: The filter choices of the Consents page, in order: (label, states shown).
@@ -18,7 +18,7 @@ FILTERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Active", frozenset({"active"})),
     ("Expired", frozenset({"expired"})),
     ("Withdrawn", frozenset({"withdrawn"})),
-    ("All", frozenset({"active", "expired", "withdrawn"})),
+    ("All", frozenset(STATES)),
 )
 STATE_WORDS = {"active": "Active", "expired": "Expired", "withdrawn": "Withdrawn"}
 STEP = "\u203a"  # a single right angle quote, between the steps of a claim path

@@ -32,6 +32,7 @@ from app.models.activity import (
     earliest,
 )
 from app.session import WalletSession
+from app.views.bars import buddy_label, control_bar
 from app.views.empty_state import EmptyState
 from app.views.message import InlineMessage, Tone
 from app.views.page import Page, select_row, selected_row
@@ -159,20 +160,10 @@ class ActivityPage(Page):
         self.date_filter.addItems([label for label, _days in DATE_FILTERS])
         for combo in (self.kind_filter, self.date_filter):
             combo.currentIndexChanged.connect(lambda _index: self.apply_filter())
-        kind_label = QLabel("&Show", self)
-        kind_label.setBuddy(self.kind_filter)
-        date_label = QLabel("&When", self)
-        date_label.setBuddy(self.date_filter)
-        self.filter_bar = QWidget(self)
-        bar = QHBoxLayout(self.filter_bar)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(8)
-        bar.addWidget(kind_label)
-        bar.addWidget(self.kind_filter)
-        bar.addSpacing(16)
-        bar.addWidget(date_label)
-        bar.addWidget(self.date_filter)
-        bar.addStretch(1)
+        self.filter_bar = control_bar(
+            self, buddy_label("&Show", self.kind_filter, self), self.kind_filter, 16,
+            buddy_label("&When", self.date_filter, self), self.date_filter,
+        )
 
         self.table = self.row_table(
             self.model, "activityTable", "Activity",
@@ -264,10 +255,8 @@ class ActivityPage(Page):
         """Show the entries the two filters let through, as of the wallet's clock,
         keeping the selected entry selected while it is still shown."""
         selected = self.selected()
-        since = None
         days = DATE_FILTERS[max(self.date_filter.currentIndex(), 0)][1]
-        if days is not None and self.session is not None:
-            since = earliest(days, self.session.wallet.clock.now())
+        since = None if self.session is None else earliest(days, self.session.wallet.clock.now())
         self.model.set_filter(self.kind_filter.currentText(), since)
         if selected is not None:
             select_row(self.table, self.model.row_of(selected.seq))

@@ -12,9 +12,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QWidget,
 )
@@ -29,6 +27,7 @@ from app.models.consents import (
     until_text,
 )
 from app.session import WalletSession
+from app.views.bars import buddy_label, control_bar
 from app.views.empty_state import EmptyState
 from app.views.message import InlineMessage, Tone
 from app.views.page import Page, select_row, selected_row
@@ -50,15 +49,15 @@ def ask_save_path(parent: QWidget, suggested: str) -> Path | None:
 
 def withdrawal_file_name(stored: StoredConsent) -> str:
     """``withdrawal-example-shop-1a2b3c4d.jwt``."""
-    who = stored.consent.verifier_name or stored.consent.verifier
-    slug = re.sub(r"[^a-z0-9]+", "-", who.lower()).strip("-")[:40] or "verifier"
+    who = stored.consent.verifier_label.lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", who).strip("-")[:40] or "verifier"
     return f"withdrawal-{slug}-{stored.id[:8]}.jwt"
 
 
 def withdraw_box(stored: StoredConsent, parent: QWidget | None = None) -> QMessageBox:
     """A confirmation naming the verifier and what it received; "Keep" is the default."""
     consent = stored.consent
-    name = consent.verifier_name or consent.verifier
+    name = consent.verifier_label
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Withdraw consent")
@@ -104,8 +103,6 @@ class ConsentsPage(Page):
         for label, _states in FILTERS:
             self.filter.addItem(label)
         self.filter.currentIndexChanged.connect(lambda _index: self._show_rows())
-        show_label = QLabel("&Show", self)
-        show_label.setBuddy(self.filter)
 
         make = self.shortcut_button
         self.withdraw_button = make("Withdraw…", QKeySequence.StandardKey.Delete, self.withdraw)
@@ -113,16 +110,10 @@ class ConsentsPage(Page):
         self.copy_button = make("Copy withdrawal", QKeySequence.StandardKey.Copy,
                                 self.copy_withdrawal)
 
-        self.actions_bar = QWidget(self)
-        bar = QHBoxLayout(self.actions_bar)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(8)
-        bar.addWidget(show_label)
-        bar.addWidget(self.filter)
-        bar.addSpacing(16)
-        for button in (self.withdraw_button, self.export_button, self.copy_button):
-            bar.addWidget(button)
-        bar.addStretch(1)
+        self.actions_bar = control_bar(
+            self, buddy_label("&Show", self.filter, self), self.filter, 16,
+            self.withdraw_button, self.export_button, self.copy_button,
+        )
 
         self.message = InlineMessage(self)
         self.table = self.row_table(
@@ -232,7 +223,7 @@ class ConsentsPage(Page):
     def _describe(stored: StoredConsent) -> str:
         """The selected consent in one plain paragraph."""
         consent = stored.consent
-        name = consent.verifier_name or consent.verifier
+        name = consent.verifier_label
         trust = "verified" if consent.verified else "not verified"
         purpose = f" to “{consent.purpose}”" if consent.purpose else ""
         lasting = DURATION_WORDS[consent.duration]
@@ -272,9 +263,9 @@ class ConsentsPage(Page):
         if "withdrawn" not in FILTERS[self.filter.currentIndex()][1]:
             self.set_filter("Withdrawn")  # keep it in view, with its withdrawal to export
         self.select(stored.id)
-        name = stored.consent.verifier_name or stored.consent.verifier
         self.message.show_message(
-            f"Consent withdrawn. Export the signed withdrawal and send it to {name}.",
+            "Consent withdrawn. Export the signed withdrawal and send it to "
+            f"{stored.consent.verifier_label}.",
             Tone.SUCCESS,
         )
         self.status_message.emit("Consent withdrawn.")

@@ -20,16 +20,15 @@ from typing import Any
 
 from core.commands import Context, SubParsers, add_group
 from core.commands.session import (
+    KDF_CHOICES,
     PASSPHRASE_ENV,
     add_kdf_option,
-    kdf_params,
     open_wallet,
     read_backup_passphrase,
     read_new_passphrase,
     vault_dir,
 )
 from core.vault.backup import ImportSummary
-from core.vault.kdf import KdfParams
 from core.wallet import Wallet
 
 
@@ -61,7 +60,7 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
 
 def export_command(args: argparse.Namespace, ctx: Context) -> int:
     """Raises VaultError(io_error), RecordDamaged, and what ``open_wallet`` raises."""
-    kdf = kdf_params(args.kdf) or KdfParams.MODERATE
+    kdf = KDF_CHOICES[args.kdf]  # --kdf has a default
     with open_wallet(args, ctx) as (wallet, passphrase):
         summary = wallet.export_backup(
             Path(args.file), read_backup_passphrase(ctx, passphrase), kdf=kdf
@@ -95,7 +94,7 @@ def import_command(args: argparse.Namespace, ctx: Context) -> int:
         created = False
     else:
         passphrase = read_new_passphrase(ctx, PASSPHRASE_ENV, what="vault passphrase")
-        kdf = kdf_params(args.kdf) or KdfParams.MODERATE
+        kdf = KDF_CHOICES[args.kdf]  # --kdf has a default
         wallet, summary = Wallet.restore_backup(
             directory, passphrase, path, read_backup_passphrase(ctx, passphrase), kdf=kdf
         )

@@ -113,7 +113,7 @@ def consent_json(stored: StoredConsent) -> dict[str, Any]:
 
 
 def _verifier(consent: Consent) -> str:
-    name = printable(consent.verifier_name or consent.verifier)
+    name = printable(consent.verifier_label)
     return name if len(name) <= 40 else f"{name[:39]}…"
 
 

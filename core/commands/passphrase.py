@@ -16,12 +16,9 @@ from core.commands.session import (
     NEW_PASSPHRASE_ENV,
     add_kdf_option,
     kdf_params,
+    open_wallet,
     read_new_passphrase,
-    read_passphrase,
-    require_vault,
-    vault_dir,
 )
-from core.wallet import Wallet
 
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
@@ -42,11 +39,7 @@ def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:
 def change_command(args: argparse.Namespace, ctx: Context) -> int:
     """Raises WrongPassphrase (checked before the new one is asked for), InvalidInput,
     UsageError(passphrase_required), VaultError(no_vault), VaultBusy."""
-    directory = vault_dir(args)
-    require_vault(directory)
-    with Wallet.open(directory) as wallet:
-        current = read_passphrase(ctx, prompt="Current passphrase: ")
-        wallet.unlock(current)
+    with open_wallet(args, ctx, prompt="Current passphrase: ") as (wallet, current):
         new = read_new_passphrase(ctx, NEW_PASSPHRASE_ENV)
         kdf = kdf_params(args.kdf)
         wallet.change_passphrase(current, new, kdf=kdf)

@@ -191,8 +191,11 @@ def require_vault(directory: Path) -> None:
 
 
 @contextmanager
-def open_wallet(args: argparse.Namespace, ctx: Context) -> Iterator[tuple[Wallet, str]]:
-    """The wallet in ``--vault``, unlocked, and the passphrase that unlocked it.
+def open_wallet(
+    args: argparse.Namespace, ctx: Context, *, prompt: str = "Vault passphrase: "
+) -> Iterator[tuple[Wallet, str]]:
+    """The wallet in ``--vault``, unlocked, and the passphrase that unlocked it (asked
+    with ``prompt`` when it is not in the environment).
 
     The vault is opened (and so locked against other processes) before the passphrase
     is asked for. Raises VaultError(no_vault), VaultBusy, UnsupportedVersion,
@@ -201,7 +204,7 @@ def open_wallet(args: argparse.Namespace, ctx: Context) -> Iterator[tuple[Wallet
     directory = vault_dir(args)
     require_vault(directory)
     with Wallet.open(directory) as wallet:
-        passphrase = read_passphrase(ctx)
+        passphrase = read_passphrase(ctx, prompt=prompt)
         wallet.unlock(passphrase)
         yield wallet, passphrase
 

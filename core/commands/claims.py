@@ -25,6 +25,8 @@ from core.sdjwt.process import ClaimPath, format_path
 MAX_SD_JWT_INPUT: Final = MAX_SD_JWT_CHARS + 4096
 #: The most read for a JWK set file.
 MAX_JWKS_INPUT: Final = 256 * 1024
+#: How many characters of an id (a hex SHA-256, or a random one) lists show.
+SHORT_ID: Final = 10
 
 
 def read_source(name: str, ctx: Context, *, limit: int, what: str) -> str:
@@ -154,3 +156,15 @@ def table(ctx: Context, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]
     for row in (header, *rows):
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         ctx.line("  ".join([*cells, row[-1]]).rstrip())
+
+
+def write_text_file(path: Path, text: str, *, mode: str) -> None:
+    """Write (``w``) or append (``a``) ASCII ``text`` to ``path`` for a command's ``--out``.
+
+    Raises VaultError(io_error).
+    """
+    try:
+        with path.open(mode, encoding="ascii") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise VaultError(f"{path}: {exc.strerror or exc}", code="io_error") from exc

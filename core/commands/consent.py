@@ -32,15 +32,22 @@ from pathlib import Path
 from typing import Any
 
 from core.commands import Context, SubParsers, add_group
-from core.commands.claims import fields, only_one_stdin, printable, read_source, table, when
-from core.commands.present import _write as write_file
+from core.commands.claims import (
+    SHORT_ID,
+    fields,
+    only_one_stdin,
+    printable,
+    read_source,
+    table,
+    when,
+    write_text_file,
+)
 from core.commands.session import open_wallet
 from core.consent import MAX_TOKEN_CHARS, Consent, Withdrawal, verify_consent, verify_withdrawal
 from core.consents import DURATION_WORDS, StoredConsent
 from core.errors import InvalidInput, TesseraError, VerificationError
 
 #: Characters of the id shown in lists (enough to name it in ``show``/``withdraw``).
-SHORT_ID = 10
 _MAX_INPUT = MAX_TOKEN_CHARS + 4096
 
 
@@ -209,7 +216,7 @@ def withdraw_command(args: argparse.Namespace, ctx: Context) -> int:
             ctx.line(withdrawal.token)
         return 0
     path = Path(args.out)
-    write_file(path, withdrawal.token + "\n", mode="w")
+    write_text_file(path, withdrawal.token + "\n", mode="w")
     if ctx.json:
         ctx.emit_json({**result, "file": str(path)})
     else:

@@ -39,6 +39,7 @@ from typing import Any
 from core.commands import Context, SubParsers, add_group
 from core.commands.claims import (
     MAX_SD_JWT_INPUT,
+    SHORT_ID,
     dotted,
     fields,
     only_one_stdin,
@@ -60,7 +61,6 @@ from core.sdjwt.process import ClaimPath, format_path
 from core.vc import HeldW3cCredential
 
 #: Characters of the id shown in lists (enough to name it in ``show``/``present``).
-SHORT_ID = 10
 
 
 def register(subparsers: SubParsers, common: argparse.ArgumentParser) -> None:

@@ -16,12 +16,10 @@ import argparse
 from typing import Any
 
 from core.commands import Context, SubParsers
-from core.commands.claims import printable, table, when
+from core.commands.claims import SHORT_ID, printable, table, when
 from core.commands.session import open_wallet
 from core.credential_status import CredentialStatus, StatusState
 from core.credentials import StoredCredential
-
-SHORT_ID = 10
 
 
 def register_status(commands: SubParsers, common: argparse.ArgumentParser) -> None:

@@ -35,11 +35,11 @@ import argparse
 from pathlib import Path
 
 from core.commands import Context, SubParsers, UsageError
-from core.commands.claims import require_text, transaction_data
+from core.commands.claims import require_text, transaction_data, write_text_file
 from core.commands.respond import add_consent_option, transaction_lines
 from core.commands.session import open_wallet
 from core.credentials import StoredCredential
-from core.errors import InvalidInput, VaultError
+from core.errors import InvalidInput
 from core.payments import parse_transaction_data
 
 
@@ -92,7 +92,7 @@ def present_command(args: argparse.Namespace, ctx: Context) -> int:
     created = False
     if args.out is not None:  # fail on an unwritable FILE before anything is built and logged
         created = not Path(args.out).exists()
-        _write(Path(args.out), "", mode="a")
+        write_text_file(Path(args.out), "", mode="a")
     try:
         with open_wallet(args, ctx) as (wallet, _):
             credential = wallet.credentials.get(args.id)
@@ -112,7 +112,7 @@ def present_command(args: argparse.Namespace, ctx: Context) -> int:
             ctx.line(text)
         return 0
     path = Path(args.out)
-    _write(path, text + "\n", mode="w")
+    write_text_file(path, text + "\n", mode="w")
     if ctx.json:
         ctx.emit_json({**result, "file": str(path)})
     else:
@@ -137,12 +137,3 @@ def _paths(disclose: list[str] | None, credential: StoredCredential) -> list[str
             "no PATH to show only what the credential always shows"
         )
     return disclose
-
-
-def _write(path: Path, text: str, *, mode: str) -> None:
-    """Raises VaultError(io_error)."""
-    try:
-        with path.open(mode, encoding="ascii") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise VaultError(f"{path}: {exc.strerror or exc}", code="io_error") from exc

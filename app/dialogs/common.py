@@ -1,4 +1,5 @@
-"""Pieces every dialog uses: a heading, a muted note, passphrase fields, error wording."""
+"""Pieces every dialog uses: a heading, a caption, a muted note, passphrase fields, error
+wording."""
 
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ def heading(text: str, parent: QWidget, scale: float = HEADING_SCALE) -> QLabel:
     label.setObjectName("dialogHeading")
     label.setFont(scaled_font(parent.font(), scale, QFont.Weight.DemiBold))
     return label  # one short line: no word wrap, which would make layouts pad it
+
+
+def caption(text: str, parent: QWidget, *, wrap: bool = False) -> QLabel:
+    """A semi-bold label over a group of widgets ("They will receive")."""
+    label = QLabel(text, parent)
+    label.setWordWrap(wrap)
+    emphasize(label)
+    return label
+
+
+def emphasize(label: QLabel) -> None:
+    """Make ``label`` semi-bold, keeping its size and family."""
+    font = label.font()
+    font.setWeight(QFont.Weight.DemiBold)
+    label.setFont(font)
 
 
 def note(text: str, parent: QWidget, *, small: bool = False) -> QLabel:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.credential_text import type_label
-from app.dialogs.common import explain, grow_to_fit, heading, note, passphrase_field
+from app.dialogs.common import emphasize, explain, grow_to_fit, heading, note, passphrase_field
 from app.formatting import short_did
 from app.session import WalletSession
 from app.views.busy import BusyIndicator
@@ -153,9 +153,7 @@ class OfferDialog(QDialog):
         page = self.offer_page
         self.issuer_label = QLabel(page)
         self.issuer_label.setObjectName("offerIssuer")
-        font = self.issuer_label.font()
-        font.setWeight(font.Weight.DemiBold)
-        self.issuer_label.setFont(font)
+        emphasize(self.issuer_label)
         self.issuer_url = note("", page, small=True)
         self.types_label = QLabel(page)
         self.types_label.setWordWrap(True)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.common import explain, grow_to_fit, heading, note, passphrase_field
+from app.dialogs.common import caption, explain, grow_to_fit, heading, note, passphrase_field
 from app.dialogs.requester import HTTP_TIMEOUT, plain_sentence, show_requester
 from app.request_text import approval_titles, is_payment, paying_account, verifier_name
 from app.session import WalletSession
@@ -139,7 +139,8 @@ class PaymentApprovalDialog(QDialog):
         count = len(request.transactions)
         for number, entry in enumerate(request.transactions, 1):
             if count > 1:
-                column.addWidget(self._caption(f"{number} of {count}: {entry.view.title}", body))
+                title = f"{number} of {count}: {entry.view.title}"
+                column.addWidget(caption(title, body, wrap=True))
             column.addWidget(self._entry_card(entry, body))
         self.details_button = QToolButton(body)
         self.details_button.setText("Details: exactly what is signed")
@@ -202,14 +203,6 @@ class PaymentApprovalDialog(QDialog):
         self.decline_button.setFocus()
 
     # --- what is shown ------------------------------------------------------------------
-
-    def _caption(self, text: str, parent: QWidget) -> QLabel:
-        label = QLabel(text, parent)
-        label.setWordWrap(True)
-        font = label.font()
-        font.setWeight(QFont.Weight.DemiBold)
-        label.setFont(font)
-        return label
 
     def _payers(self, entry: TransactionData) -> list[StoredCredential]:
         chosen = self.credentials
@@ -304,7 +297,7 @@ class PaymentApprovalDialog(QDialog):
         column.setSpacing(4)
         mono = monospace_font(self.font(), 0.92)
         for entry in self.request.transactions:
-            column.addWidget(self._caption(entry.view.title, box))
+            column.addWidget(caption(entry.view.title, box, wrap=True))
             column.addWidget(note("The transaction data exactly as received (base64url):", box,
                                   small=True))
             raw = WrappedText(entry.raw, box, font=mono, max_lines=4,

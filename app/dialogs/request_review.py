@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtGui import QFont, QPalette, QTextOption
+from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.credential_text import claim_label, format_value, issuer_name, kind_name, type_label
-from app.dialogs.common import heading, note
+from app.dialogs.common import caption, heading, note
 from app.dialogs.payment import PaymentApprovalDialog, record_decline
 from app.dialogs.requester import (
     HTTP_TIMEOUT,
@@ -206,24 +206,17 @@ class RequestReviewDialog(QDialog):
         scroll.setWidget(holder)
         left = QVBoxLayout()
         left.setSpacing(6)
-        left.addWidget(self._caption("What they ask for"))
+        left.addWidget(caption("What they ask for", self))
         left.addWidget(scroll, 1)
         right = QVBoxLayout()
         right.setSpacing(6)
-        right.addWidget(self._caption("They will receive"))
+        right.addWidget(caption("They will receive", self))
         right.addWidget(self.preview, 1)
         columns = QHBoxLayout(self.body)
         columns.setContentsMargins(0, 6, 0, 0)
         columns.setSpacing(16)
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
-
-    def _caption(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        font = label.font()
-        font.setWeight(QFont.Weight.DemiBold)
-        label.setFont(font)
-        return label
 
     # --- state ----------------------------------------------------------------------------
 

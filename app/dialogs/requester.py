@@ -3,10 +3,10 @@ that is verified and why it asks, and the plain wording of request errors."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
-from app.dialogs.common import explain
+from app.dialogs.common import emphasize, explain
 from app.formatting import short_did
 from app.views.message import Tone, tone_colour
 from core.errors import PresentationRequestError, TesseraError
@@ -39,9 +39,7 @@ def show_requester(
     palette = trust.palette()
     palette.setColor(QPalette.ColorRole.WindowText, tone_colour(tone, palette))
     trust.setPalette(palette)
-    font = trust.font()
-    font.setWeight(QFont.Weight.DemiBold)
-    trust.setFont(font)
+    emphasize(trust)
     trust.setAccessibleName(text)
     purpose.setText(f"Why: {request.purpose}" if request.purpose else NO_PURPOSE)
     trust.show()

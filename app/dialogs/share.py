@@ -36,7 +36,7 @@ from app.credential_text import (
     subject_claims,
     type_label,
 )
-from app.dialogs.common import explain, heading, note
+from app.dialogs.common import caption, explain, heading, note
 from app.dialogs.show_qr import ShowQrDialog
 from app.models.claims import ClaimTreeModel
 from app.session import WalletSession
@@ -170,24 +170,17 @@ class ShareDialog(QDialog):
     def _columns(self) -> QHBoxLayout:
         left = QVBoxLayout()
         left.setSpacing(6)
-        left.addWidget(self._caption("Claims"))
+        left.addWidget(caption("Claims", self))
         left.addWidget(self.tree, 1)
         right = QVBoxLayout()
         right.setSpacing(6)
-        right.addWidget(self._caption("They will receive"))
+        right.addWidget(caption("They will receive", self))
         right.addWidget(self.preview, 1)
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
         return columns
-
-    def _caption(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        font = label.font()
-        font.setWeight(font.Weight.DemiBold)
-        label.setFont(font)
-        return label
 
     def _form(self) -> QWidget:
         box = QWidget(self)

@@ -5,10 +5,9 @@ them) with a sentence saying what the choice means."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
-from app.dialogs.common import note
+from app.dialogs.common import caption, note
 from core.consent import DURATIONS
 
 LABELS = {
@@ -35,10 +34,7 @@ class ConsentDurationPicker(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(CAPTION)
-        caption = QLabel(CAPTION, self)
-        font = caption.font()
-        font.setWeight(QFont.Weight.DemiBold)
-        caption.setFont(font)
+        title = caption(CAPTION, self)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         row = QHBoxLayout()
@@ -56,7 +52,7 @@ class ConsentDurationPicker(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(caption)
+        layout.addWidget(title)
         layout.addLayout(row)
         layout.addWidget(self.meaning)
         self.buttons["once"].setChecked(True)  # the least the person can give

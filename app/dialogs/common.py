@@ -3,9 +3,20 @@ wording."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QStyle,
+    QWidget,
+)
 
 from app.views.typography import HEADING_SCALE, SMALL_SCALE, muted_text, scaled_font
 from core.errors import TesseraError, WrongPassphrase
@@ -99,3 +110,31 @@ def grow_to_fit(dialog: QWidget) -> None:
         needed = layout.totalSizeHint().height()
     if needed > dialog.height():
         dialog.resize(dialog.width(), needed)
+
+
+def confirm_box(
+    title: str, question: str, consequences: str, action: str, parent: QWidget | None
+) -> tuple[QMessageBox, QPushButton]:
+    """A warning asking ``question`` before a destructive ``action`` (the button's text),
+    with "Keep" as the default and Escape button. Returns (box, action button)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(question)
+    box.setInformativeText(consequences)
+    button = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    button.setAccessibleName(action)
+    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
+    keep.setAccessibleName("Keep")
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box, button
+
+
+def open_dialog(dialog: QDialog, on_closed: Callable[[], object]) -> QDialog:
+    """Open ``dialog`` window-modal without blocking, deleted once it closes, calling
+    ``on_closed`` then; returns it (owners keep it as ``dialog``, which tests reach)."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.finished.connect(on_closed)
+    dialog.open()
+    return dialog

@@ -30,7 +30,7 @@ from app.credential_text import (
     type_label,
     validity,
 )
-from app.dialogs.common import explain, heading, note
+from app.dialogs.common import confirm_box, explain, heading, note, open_dialog
 from app.dialogs.share import ShareDialog
 from app.formatting import local_time, short_did
 from app.importing import FILE_FILTER
@@ -62,20 +62,14 @@ def export_name(kind: str, fmt: str = "dc+sd-jwt") -> str:
 
 def delete_box(kind: str, issuer: str, parent: QWidget) -> QMessageBox:
     """"Delete …?" with Keep as the default (and Escape) button."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Delete credential")
-    box.setText(f"Delete “{kind}” from {issuer}?")
-    box.setInformativeText(
+    box, delete = confirm_box(
+        "Delete credential",
+        f"Delete “{kind}” from {issuer}?",
         "It disappears from this wallet. To have it again, ask the issuer for a new one. "
-        "You can't undo this."
+        "You can't undo this.",
+        "Delete",
+        parent,
     )
-    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-    delete.setAccessibleName("Delete")
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-    keep.setAccessibleName("Keep")
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
     box.delete_button = delete  # type: ignore[attr-defined]
     return box
 
@@ -252,7 +246,6 @@ class CredentialDetailDialog(QDialog):
                 self._delete()
 
         box.buttonClicked.connect(clicked)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
         self._open(box)
 
     def _delete(self) -> None:
@@ -265,11 +258,8 @@ class CredentialDetailDialog(QDialog):
         self.status_message.emit(f"{self.kind} deleted.")
         self.accept()
 
-    def _open(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
-        dialog.open()  # type: ignore[attr-defined]
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = open_dialog(dialog, self._dialog_closed)
 
     def _dialog_closed(self) -> None:
         self.dialog = None

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.common import explain, heading, note
+from app.dialogs.common import confirm_box, explain, heading, note
 from app.formatting import short_did
 from app.qr import qr_pixmap
 from app.views.message import InlineMessage, Tone
@@ -255,10 +255,6 @@ def delete_box(identity: Identity, bound: list[str], parent: QWidget | None = No
     """A confirmation that names the identity and the stored credentials bound to it;
     "Keep" is the default button."""
     name = f"“{identity.label}”" if identity.label else "this identity"
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Delete identity")
-    box.setText(f"Delete {name}?")
     lines = [f"It disappears from this wallet: {short_did(identity.did)}."]
     if bound:
         count = len(bound)
@@ -269,13 +265,9 @@ def delete_box(identity: Identity, bound: list[str], parent: QWidget | None = No
     else:
         lines.append("No stored credentials use it.")
     lines.append("You can't undo this.")
-    box.setInformativeText("\n\n".join(lines))
-    delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-    delete.setAccessibleName("Delete")
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-    keep.setAccessibleName("Keep")
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
+    box, delete = confirm_box(
+        "Delete identity", f"Delete {name}?", "\n\n".join(lines), "Delete", parent
+    )
     box.delete_button = delete  # type: ignore[attr-defined]
     return box
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dialogs.common import explain, note
+from app.dialogs.common import confirm_box, explain, note, open_dialog
 from app.formatting import local_time
 from app.models.consents import (
     FILTERS,
@@ -58,21 +58,15 @@ def withdraw_box(stored: StoredConsent, parent: QWidget | None = None) -> QMessa
     """A confirmation naming the verifier and what it received; "Keep" is the default."""
     consent = stored.consent
     name = consent.verifier_label
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Withdraw consent")
-    box.setText(f"Withdraw your consent for {name}?")
-    box.setInformativeText(
+    box, withdraw = confirm_box(
+        "Withdraw consent",
+        f"Withdraw your consent for {name}?",
         f"{name} ({consent.verifier}) may then no longer use what it received: "
         f"{shared_text(consent)}.\n\nTessera signs a withdrawal that you can export and send "
-        "to the verifier. You can't undo this."
+        "to the verifier. You can't undo this.",
+        "Withdraw",
+        parent,
     )
-    withdraw = box.addButton("Withdraw", QMessageBox.ButtonRole.DestructiveRole)
-    withdraw.setAccessibleName("Withdraw")
-    keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)
-    keep.setAccessibleName("Keep")
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
     box.withdraw_button = withdraw  # type: ignore[attr-defined]
     return box
 
@@ -294,12 +288,7 @@ class ConsentsPage(Page):
         self.status_message.emit("Signed withdrawal copied.")
 
     def _open(self, dialog: QMessageBox) -> None:
-        """Open ``dialog`` window-modal without blocking (tests reach it as ``dialog``)."""
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(self._dialog_closed)
-        dialog.open()
+        self.dialog = open_dialog(dialog, self._dialog_closed)
 
     def _dialog_closed(self) -> None:
         self.dialog = None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.credential_text import kind_name
+from app.dialogs.common import open_dialog
 from app.dialogs.credential_detail import CredentialDetailDialog
 from app.importing import FILE_FILTER
 from app.models.credentials import CardRole, CredentialFilterModel, CredentialListModel, make_card
@@ -330,10 +331,7 @@ class CredentialsPage(Page):
             return
         dialog = CredentialDetailDialog(self.session, stored, self)
         dialog.status_message.connect(self.status_message)
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(self._dialog_closed)
-        dialog.open()
+        self.dialog = open_dialog(dialog, self._dialog_closed)
 
     def _dialog_closed(self) -> None:
         self.dialog = None

@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QWidget,
 )
 
-from app.dialogs.common import explain
+from app.dialogs.common import explain, open_dialog
 from app.dialogs.identity import NewIdentityDialog, QrDialog, RenameDialog, delete_box
 from app.models.identities import IdentityColumn, IdentityTableModel
 from app.session import WalletSession
@@ -194,14 +194,8 @@ class IdentitiesPage(Page):
             return
         self.status_message.emit("Identity deleted.")
 
-    def _open(self, dialog: QWidget) -> None:
-        """Open ``dialog`` window-modal without blocking (tests reach it as ``dialog``)."""
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
-        if isinstance(dialog, QMessageBox):
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.open()  # type: ignore[attr-defined]
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = open_dialog(dialog, self._dialog_closed)
 
     def _dialog_closed(self) -> None:
         self.dialog = None

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.context import AppContext
 from app.dialogs.backup import ExportBackupDialog
-from app.dialogs.common import NO_KEYRING, explain, note
+from app.dialogs.common import NO_KEYRING, explain, note, open_dialog
 from app.dialogs.passphrase import ChangePassphraseDialog
 from app.dialogs.unlock import REMEMBER_NOTE
 from app.preferences import MAX_AUTO_LOCK_MINUTES
@@ -225,11 +226,8 @@ class SettingsPage(Page):
         if dialog.summary is not None:
             self.status_message.emit(f"Backup saved to {dialog.summary.path}.")
 
-    def _open(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(self._dialog_closed)  # type: ignore[attr-defined]
-        dialog.open()  # type: ignore[attr-defined]
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = open_dialog(dialog, self._dialog_closed)
 
     def _dialog_closed(self) -> None:
         self.dialog = None

@@ -10,9 +10,8 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.formatting import short_did
+from app.formatting import DAY, short_did
 
-DAY = 86_400
 EXPIRING_DAYS = 30
 MASK = "••••"
 

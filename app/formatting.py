@@ -48,23 +48,39 @@ def log_kind(kind: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def local_time(epoch_seconds: float, locale: QLocale | None = None) -> str:
-    """``epoch_seconds`` as a short date and time in the person's locale and time zone."""
+#: Seconds in a day, for "expires in N days" and "the last 7 days".
+DAY = 86_400
+
+
+def _local(epoch_seconds: float, locale: QLocale | None, part: str, iso: str) -> str:
+    """``epoch_seconds`` in the person's time zone, as the locale's short ``part``
+    ("datetime", "date" or "time"), or as ``iso`` under the C locale (whose short formats
+    read badly, such as "25 11 2026 17:14")."""
     moment = QDateTime.fromMSecsSinceEpoch(round(epoch_seconds * 1000)).toLocalTime()
     locale = locale or QLocale()
     if locale.language() == QLocale.Language.C:
-        # The C locale's short format is "25 11 2026 17:14"; ISO 8601 reads better.
-        return moment.toString("yyyy-MM-dd HH:mm")
-    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+        return moment.toString(iso)
+    short = QLocale.FormatType.ShortFormat
+    if part == "date":
+        return locale.toString(moment.date(), short)
+    if part == "time":
+        return locale.toString(moment.time(), short)
+    return locale.toString(moment, short)
+
+
+def local_time(epoch_seconds: float, locale: QLocale | None = None) -> str:
+    """``epoch_seconds`` as a short date and time in the person's locale and time zone."""
+    return _local(epoch_seconds, locale, "datetime", "yyyy-MM-dd HH:mm")
 
 
 def local_date(epoch_seconds: float, locale: QLocale | None = None) -> str:
     """``epoch_seconds`` as a short date (no time) in the person's locale and time zone."""
-    moment = QDateTime.fromMSecsSinceEpoch(round(epoch_seconds * 1000)).toLocalTime()
-    locale = locale or QLocale()
-    if locale.language() == QLocale.Language.C:
-        return moment.toString("yyyy-MM-dd")
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+    return _local(epoch_seconds, locale, "date", "yyyy-MM-dd")
+
+
+def local_clock_time(epoch_seconds: float, locale: QLocale | None = None) -> str:
+    """``epoch_seconds`` as a short time of day in the person's locale and time zone."""
+    return _local(epoch_seconds, locale, "time", "HH:mm")
 
 
 def short_did(did: str, keep: int = 12) -> str:

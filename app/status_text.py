@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import QDateTime, QLocale
-
-from app.formatting import local_date, local_time
+from app.formatting import local_clock_time, local_date, local_time
 from core.credential_status import CredentialStatus, StatusState
 
 
@@ -50,11 +48,7 @@ def short_when(epoch: float, now: float | None) -> str:
     """The time alone for a moment of the same day as ``now``, else the date alone."""
     if now is None or local_date(epoch) != local_date(now):
         return local_date(epoch)
-    moment = QDateTime.fromMSecsSinceEpoch(round(epoch * 1000)).toLocalTime()
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        return moment.toString("HH:mm")
-    return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return local_clock_time(epoch)
 
 
 def status_words(status: CredentialStatus | None, now: float | None = None) -> StatusWords:

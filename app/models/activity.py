@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QDateTime, QLocale, QObject, Qt, QTime
 
-from app.formatting import local_time, log_kind
+from app.formatting import DAY, local_time, log_kind
 from app.models.rows import RowsTableModel
 from core.ledger import Entry
 
@@ -29,7 +29,6 @@ _GROUPS = (  # the first match wins: a presentation is not a credential received
     (WALLET, ("wallet.", "backup.", "device.", "passphrase.")),
 )
 
-DAY = 86_400
 #: The date filter's choices: (label, days back; 0 is since midnight, None is any time).
 DATE_FILTERS: tuple[tuple[str, int | None], ...] = (
     ("Any time", None),

@@ -149,8 +149,8 @@ class ConsentsPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:
         """States depend on the time: read them again whenever the page appears."""
+        self.stale = True
         super().showEvent(event)
-        self.refresh()
 
     def refresh(self) -> None:
         """Reload the consents (their states as of now), keeping the selection."""

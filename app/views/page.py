@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -39,6 +39,8 @@ class Page(QWidget):
     title: str = ""
     icon_name: str = ""
     empty_state: EmptyState
+    #: Whether the session changed while the page was hidden (it refreshes when shown).
+    stale: bool = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,12 +64,26 @@ class Page(QWidget):
 
     def follow(self, session: WalletSession | None) -> None:
         """Keep the page in step with ``session``: ``refresh`` after changes and on
-        unlocking, ``clear`` on locking (both methods of the subclass), then refresh now."""
+        unlocking (at once when shown; a hidden page when it next appears, so a page
+        nobody looks at does no work), ``clear`` on locking (both methods of the
+        subclass), then refresh now."""
         if session is not None:
-            session.changed.connect(self.refresh)
-            session.unlocked.connect(self.refresh)
+            session.changed.connect(self._session_changed)
+            session.unlocked.connect(self._session_changed)
             session.locked.connect(self.clear)
         self.refresh()
+
+    def _session_changed(self) -> None:
+        self.stale = not self.isVisible()
+        if not self.stale:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """A page that missed changes while hidden reads them now."""
+        super().showEvent(event)
+        if self.stale:
+            self.stale = False
+            self.refresh()
 
     def refresh(self) -> None:
         """Read what the page shows again (subclasses that follow a session)."""

@@ -123,6 +123,19 @@ def test_new_actions_show_up_and_are_checked_again(qtbot, flow: AppFlow, wallet_
     assert f"All {count + 1} entries" in page.banner.text
 
 
+def test_a_hidden_page_waits_until_it_is_shown(qtbot, flow: AppFlow, wallet_context) -> None:
+    count = make_history(wallet_context)
+    page = open_activity(qtbot, flow)
+    assert flow.session is not None and flow.window is not None
+    flow.window.show_page("identities")
+    flow.session.create_identity("key", "EdDSA", "While away")
+    assert page.stale and not page.checking  # no log check for a page nobody sees
+    assert page.model.rowCount() == count
+    flow.window.show_page("activity")
+    qtbot.waitUntil(lambda: not page.checking, timeout=WAIT_MS)
+    assert not page.stale and page.model.rowCount() == count + 1
+
+
 def _flip_a_byte(db: sqlite3.Connection, record_id: str) -> None:
     (sealed,) = db.execute(
         "SELECT sealed FROM records WHERE kind = ? AND id = ?", (LOG_KIND, record_id)

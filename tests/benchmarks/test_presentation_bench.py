@@ -46,13 +46,13 @@ from core.services.runner import serve_in_thread
 from core.services.verifier import create_verifier_app
 from core.vault.kdf import KdfParams
 from core.wallet import Wallet
+from tests.services.helpers import PASSPHRASE
 from tests.services.test_oid4vp import (
     CLAIMS,
     DISCLOSABLE,
     ISSUER,
     ISSUER_KEY,
     KID,
-    PASSPHRASE,
     VCT,
     dcql,
 )
